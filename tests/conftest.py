@@ -1,0 +1,58 @@
+"""Shared options and fixtures.
+
+Options:
+    --update-golden   rewrite the committed outputs of snippets (text and figures) from a
+                      fresh run instead of comparing with them.
+    --device cuda     run snippets, notebooks and tests on CUDA (same as the environment
+                      variable RNN_GUIDE_DEVICE=cuda). Printed numbers are then compared
+                      with tolerances instead of as text. Asking for CUDA on a machine
+                      without it is an error, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden outputs and figures")
+    parser.addoption(
+        "--device",
+        default=os.environ.get("RNN_GUIDE_DEVICE", "cpu"),
+        help="device for snippets, notebooks and tests: cpu (default) or cuda[:index]",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    device = config.getoption("--device")
+    os.environ["RNN_GUIDE_DEVICE"] = device
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    if device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise pytest.UsageError(
+                f"CUDA mode was requested (--device {device} / RNN_GUIDE_DEVICE={device}) but "
+                "torch.cuda.is_available() is False on this machine; refusing to run the suite on the CPU instead"
+            )
+
+
+@pytest.fixture(scope="session")
+def device_name(pytestconfig: pytest.Config) -> str:
+    return pytestconfig.getoption("--device")
+
+
+@pytest.fixture(scope="session")
+def cuda_mode(device_name: str) -> bool:
+    return device_name.startswith("cuda")
+
+
+@pytest.fixture(scope="session")
+def update_golden(pytestconfig: pytest.Config) -> bool:
+    return bool(pytestconfig.getoption("--update-golden"))

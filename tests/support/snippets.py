@@ -1,0 +1,188 @@
+"""Snippet files: named sections, section-by-section execution, golden outputs.
+
+A snippet is a Python file under ``snippets/`` split into sections::
+
+    # --8<-- [start:build]
+    ...code shown on a page...
+    # --8<-- [end:build]
+
+Code outside sections (setup, figure saving) runs too but is never shown. The runner
+executes the whole file in order in one namespace and records what each section
+prints. That text must equal the committed golden file
+``snippets/<topic>/_outputs/<name>.<section>.txt``, which the pages include under the
+code. A section that prints nothing has no golden file; code outside sections must not
+print (a reader would see output without the code that printed it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import ROOT, SNIPPETS
+
+SECTION_RE = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([A-Za-z0-9_.-]+)\]\s*$")
+OUTPUT_DIR_NAME = "_outputs"
+
+
+class SnippetError(Exception):
+    """A snippet file is malformed or failed to run."""
+
+
+@dataclass
+class Chunk:
+    section: str | None  # None: code outside any section
+    first_line: int  # 1-based line number of the chunk's first line
+    lines: list[str]
+
+
+@dataclass
+class SnippetRun:
+    path: Path
+    outputs: dict[str, str] = field(default_factory=dict)  # section -> printed text
+    figures: list[Path] = field(default_factory=list)  # files written into the figure dir
+
+
+def snippet_files() -> list[Path]:
+    """Every snippet file (``.py``) under ``snippets/``, sorted."""
+    return sorted(p for p in SNIPPETS.rglob("*.py") if OUTPUT_DIR_NAME not in p.parts)
+
+
+def all_snippet_sources() -> list[Path]:
+    """Every file under ``snippets/`` whose sections pages may include (``.py`` and ``.sh``)."""
+    return sorted(p for p in SNIPPETS.rglob("*") if p.suffix in {".py", ".sh"} and OUTPUT_DIR_NAME not in p.parts)
+
+
+def parse_chunks(path: Path) -> list[Chunk]:
+    """Split a snippet file into chunks at its section markers, checking that they nest properly."""
+    text = path.read_text(encoding="utf-8")
+    chunks: list[Chunk] = []
+    current = Chunk(None, 1, [])
+    open_section: str | None = None
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        match = SECTION_RE.match(line)
+        if not match:
+            current.lines.append(line)
+            continue
+        kind, name = match.groups()
+        where = f"{path.relative_to(ROOT)}:{number}"
+        if kind == "start":
+            if open_section is not None:
+                raise SnippetError(f"{where}: section {name!r} starts inside section {open_section!r}")
+            if name in seen:
+                raise SnippetError(f"{where}: section {name!r} is defined twice")
+            seen.add(name)
+            open_section = name
+        else:
+            if open_section != name:
+                raise SnippetError(f"{where}: [end:{name}] does not close the open section {open_section!r}")
+            open_section = None
+        chunks.append(current)
+        current = Chunk(open_section, number + 1, [])
+    if open_section is not None:
+        raise SnippetError(f"{path.relative_to(ROOT)}: section {open_section!r} is never closed")
+    chunks.append(current)
+    return [c for c in chunks if c.lines or c.section is not None]
+
+
+def sections(path: Path) -> list[str]:
+    """Names of the sections of a snippet file, in order."""
+    return [c.section for c in parse_chunks(path) if c.section is not None]
+
+
+def golden_path(path: Path, section: str) -> Path:
+    """The committed output file of one section of a snippet."""
+    return path.parent / OUTPUT_DIR_NAME / f"{path.stem}.{section}.txt"
+
+
+def golden_files() -> list[Path]:
+    """Every committed golden output file."""
+    return sorted(SNIPPETS.rglob(f"{OUTPUT_DIR_NAME}/*.txt"))
+
+
+def _reset_global_state() -> None:
+    """Make each snippet start as in a fresh interpreter (print options, plots)."""
+    import torch
+
+    torch.set_printoptions(profile="default")
+    with contextlib.suppress(ImportError):
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+
+
+def run_snippet(path: Path, figure_dir: Path) -> SnippetRun:
+    """Execute one snippet file chunk by chunk and collect each section's printed output.
+
+    The file runs with the repository root as working directory and with the
+    environment variable ``RNN_GUIDE_FIGURE_DIR`` pointing at ``figure_dir``, where
+    the snippet writes its figures.
+    """
+    run = SnippetRun(path)
+    namespace: dict[str, object] = {"__name__": "__main__", "__file__": str(path)}
+    figure_dir.mkdir(parents=True, exist_ok=True)
+    before = {p.name for p in figure_dir.iterdir()}
+    old_cwd, old_env = os.getcwd(), os.environ.get("RNN_GUIDE_FIGURE_DIR")
+    old_argv = sys.argv
+    _reset_global_state()
+    os.chdir(ROOT)
+    os.environ["RNN_GUIDE_FIGURE_DIR"] = str(figure_dir)
+    sys.argv = [str(path)]
+    try:
+        for chunk in parse_chunks(path):
+            # Pad with blank lines so that tracebacks show the real line numbers.
+            source = "\n" * (chunk.first_line - 1) + "".join(chunk.lines)
+            code = compile(source, str(path), "exec")
+            buffer = io.StringIO()
+            try:
+                with contextlib.redirect_stdout(buffer):
+                    exec(code, namespace)
+            except BaseException as error:
+                where = f"section {chunk.section!r}" if chunk.section else "code outside sections"
+                tb = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+                raise SnippetError(f"{path.relative_to(ROOT)} failed in {where}:\n{tb}") from None
+            printed = buffer.getvalue()
+            if chunk.section is None:
+                if printed:
+                    raise SnippetError(
+                        f"{path.relative_to(ROOT)}:{chunk.first_line}: code outside any section printed "
+                        f"{printed[:200]!r}; readers would see output without the code that made it"
+                    )
+            elif printed:
+                run.outputs[chunk.section] = printed
+    finally:
+        os.chdir(old_cwd)
+        sys.argv = old_argv
+        if old_env is None:
+            os.environ.pop("RNN_GUIDE_FIGURE_DIR", None)
+        else:
+            os.environ["RNN_GUIDE_FIGURE_DIR"] = old_env
+    run.figures = sorted(p for p in figure_dir.iterdir() if p.name not in before)
+    return run
+
+
+NUMBER_RE = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+def outputs_match(expected: str, actual: str, *, tolerant: bool, rtol: float = 1e-3, atol: float = 1e-4) -> bool:
+    """Compare two printed outputs: exactly, or with numbers compared within tolerances.
+
+    The tolerant mode is for CUDA runs, whose floating-point results differ from CPU in
+    the last digits. Everything that is not a number must still match exactly.
+    """
+    if not tolerant:
+        return expected == actual
+    if NUMBER_RE.sub("#", expected) != NUMBER_RE.sub("#", actual):
+        return False
+    for a, b in zip(NUMBER_RE.findall(expected), NUMBER_RE.findall(actual), strict=True):
+        x, y = float(a), float(b)
+        if abs(x - y) > atol + rtol * abs(x):
+            return False
+    return True

@@ -1,0 +1,48 @@
+"""Notebook pages (jupytext Markdown) execute from top to bottom without errors.
+
+The site build executes them too (mkdocs-jupyter with allow_errors: false); running them
+here gives a clear error message and runs them in CUDA mode when that is asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import pages
+from support.paths import ROOT
+
+NOTEBOOKS = [p for p in pages.pages() if pages.is_notebook(p)]
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_there_are_notebook_pages() -> None:
+    assert NOTEBOOKS, "the guide's tutorials are notebook pages; none were found"
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS, ids=_rel)
+def test_notebook_executes(page: Path) -> None:
+    import jupytext
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = jupytext.read(page)
+    client = NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(page.parent)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        pytest.fail(f"{_rel(page)}: a cell raised:\n{error}", pytrace=False)
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert outputs, f"{_rel(page)} ran but produced no output at all"
+    stderr = [o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+    glyph = [s for s in stderr if "Glyph" in s and "missing" in s]
+    assert not glyph, f"{_rel(page)}: a figure lacks glyphs (CJK font not used?): {glyph}"

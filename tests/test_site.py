@@ -1,0 +1,151 @@
+"""The bilingual site builds with --strict, and what it serves keeps the site's promises.
+
+The build executes the notebook pages (errors fail it). The built pages must exist in
+both languages, reference no third-party host for anything the browser fetches, and
+contain neither "Glyph missing" warnings nor raw notebook JSON.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support import pages
+from support.paths import LANGUAGES, ROOT
+
+pytestmark = pytest.mark.site
+
+BUILD_BUDGET_SECONDS = 120
+SCRIPT_RE = re.compile(r"<script\b[^>]*>(?P<body>.*?)</script>", re.S | re.I)
+URL_IN_SCRIPT_RE = re.compile(r"""(?:import\(|fetch\(|src\s*=\s*|["'])(?P<url>https?://[^"'\s)]+)""")
+
+
+class Build:
+    def __init__(self, site: Path, seconds: float, log: str) -> None:
+        self.site, self.seconds, self.log = site, seconds, log
+
+    def html_files(self) -> list[Path]:
+        return sorted(self.site.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    site = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RNN_GUIDE_NOTEBOOK_CACHE": "false"}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    seconds = time.perf_counter() - start
+    log = result.stdout + result.stderr
+    if result.returncode != 0:
+        interesting = [line for line in log.splitlines() if re.search(r"WARNING|ERROR|Error|Traceback|raise", line)]
+        pytest.fail(
+            "mkdocs build --strict failed:\n" + "\n".join(interesting[-40:] or log.splitlines()[-40:]), pytrace=False
+        )
+    return Build(site, seconds, log)
+
+
+def test_build_time(build: Build) -> None:
+    print(f"bilingual build took {build.seconds:.1f} s")
+    assert build.seconds < BUILD_BUDGET_SECONDS, f"the build took {build.seconds:.0f} s, over {BUILD_BUDGET_SECONDS} s"
+
+
+def test_every_page_is_built_in_both_languages(build: Build) -> None:
+    missing = []
+    for page in pages.pages():
+        if pages.language_of(page) != "en":
+            continue
+        stem = pages.base_name(page)[: -len(".md")]
+        rel = "" if stem == "index" else (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
+        for language in LANGUAGES:
+            prefix = "" if language == "en" else f"{language}/"
+            target = build.site / prefix / rel / "index.html"
+            if not target.is_file():
+                missing.append(str(target.relative_to(build.site)))
+            elif language == "zh" and 'lang="zh"' not in target.read_text(encoding="utf-8")[:2000]:
+                missing.append(f"{target.relative_to(build.site)} (not marked lang=zh)")
+    assert not missing, f"pages missing from the built site: {missing}"
+
+
+def test_no_built_page_requests_a_third_party_host(build: Build) -> None:
+    problems = []
+    for path in build.html_files():
+        text = path.read_text(encoding="utf-8")
+        found = pages.external_resources(text)
+        for script in SCRIPT_RE.finditer(text):
+            found += [m.group("url") for m in URL_IN_SCRIPT_RE.finditer(script.group("body"))]
+        if found:
+            problems.append(f"{path.relative_to(build.site)}: {sorted(set(found))[:5]}")
+    for path in sorted(build.site.rglob("*.css")):
+        found = pages.external_resources(path.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            problems.append(f"{path.relative_to(build.site)}: {found[:5]}")
+    assert not problems, "built pages fetch from other hosts:\n" + "\n".join(problems)
+
+
+def test_no_glyph_warnings_or_raw_notebook_json(build: Build) -> None:
+    problems = []
+    for path in build.html_files():
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"Glyph \d+ .{0,80}missing from font", text):
+            problems.append(f"{path.relative_to(build.site)}: a 'Glyph missing' warning (CJK font not used)")
+        if '"cell_type":' in text or '"nbformat":' in text:
+            problems.append(f"{path.relative_to(build.site)}: raw notebook JSON instead of a rendered notebook")
+    assert not problems, "\n".join(problems)
+
+
+def test_notebook_pages_are_rendered_and_executed(build: Build) -> None:
+    for page in pages.pages():
+        if not pages.is_notebook(page):
+            continue
+        language = pages.language_of(page)
+        stem = pages.base_name(page)[: -len(".md")]
+        prefix = "" if language == "en" else f"{language}/"
+        html = (build.site / prefix / stem / "index.html").read_text(encoding="utf-8")
+        assert "jp-OutputArea" in html, f"{page.name}: no executed outputs in the built page"
+        assert "data:image/png;base64" in html, f"{page.name}: the notebook's figure is missing"
+
+
+def test_math_is_rendered_by_the_vendored_katex(build: Build) -> None:
+    page = (build.site / "rnn-in-five-minutes" / "index.html").read_text(encoding="utf-8")
+    assert 'class="arithmatex"' in page, "the equations were not marked for the math renderer"
+    for asset in ("katex.min.js", "katex.min.css", "auto-render.min.js"):
+        assert f"assets/vendor/katex/{asset}" in page
+        assert (build.site / "assets" / "vendor" / "katex" / asset).is_file()
+    assert len(list((build.site / "assets" / "vendor" / "katex" / "fonts").glob("*.woff2"))) == 20
+
+
+def test_search_index_holds_chinese_words(build: Build) -> None:
+    import json
+
+    index = json.loads((build.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    config = index["config"]
+    assert "\\u200b" in config["separator"] or "\u200b" in config["separator"], (
+        "the search separator must split on U+200B or Chinese words are never found"
+    )
+    zh_text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("zh/"))
+    en_text = " ".join(doc["text"] for doc in index["docs"] if not doc["location"].startswith("zh/"))
+    zh_tokens = set(re.split(config["separator"], zh_text))
+    for term in ("隐状态", "循环神经网络", "时间步"):
+        assert term in zh_tokens, f"{term} is not a search token of the Chinese pages: search for it finds nothing"
+    assert "hidden" in set(re.split(config["separator"], en_text.lower()))
+
+
+def test_jieba_dictionary_covers_the_glossary() -> None:
+    dictionary = {line.split()[0] for line in (ROOT / "hooks" / "jieba_user_dict.txt").read_text("utf-8").splitlines()}
+    glossary = (ROOT / "docs" / "glossary.zh.md").read_text(encoding="utf-8")
+    terms = re.findall(r"^\| ([^|{（]+?)(?:（[^）]*）)? \{ #", glossary, re.M)
+    assert terms, "no terms found in the Chinese glossary"
+    missing = [t.strip() for t in terms if t.strip() not in dictionary and not t.strip().isascii()]
+    assert not missing, f"glossary terms missing from hooks/jieba_user_dict.txt (search would split them): {missing}"
