@@ -12,7 +12,9 @@ machine, then this package with its docs and test tools. Needs only Python 3.10+
 
 PyTorch: a machine without an NVIDIA driver (no nvidia-smi) gets the CPU build, a few
 hundred MB instead of several GB of CUDA libraries; a machine with one gets the CUDA
-build. Override with RNN_GUIDE_TORCH=cpu or RNN_GUIDE_TORCH=cuda. Extra arguments after
+build. Override with RNN_GUIDE_TORCH=cpu or RNN_GUIDE_TORCH=cuda, and point
+RNN_GUIDE_TORCH_INDEX at a mirror of PyTorch's CPU wheel index where the original
+cannot be reached. Extra arguments after
 `test` go to pytest (for example `python3 dev.py test -k shapes` or `--device cuda`).
 """
 
@@ -30,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 TORCH_VERSION = os.environ.get("RNN_GUIDE_TORCH_VERSION", "2.13.0")
-CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+CPU_INDEX = os.environ.get("RNN_GUIDE_TORCH_INDEX", "https://download.pytorch.org/whl/cpu")
 CONSTRAINTS = ROOT / "requirements" / "constraints-py311.txt"
 STAMP = VENV / ".rnn-guide-setup"
 
@@ -59,6 +61,19 @@ def torch_flavour() -> str:
     return "cuda" if shutil.which("nvidia-smi") else "cpu"
 
 
+def reachable(url: str, timeout: float = 5.0) -> bool:
+    """Whether a TCP connection to the host of ``url`` opens within ``timeout`` seconds."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "", parts.port or 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 def setup() -> Path:
     """Create .venv and install what is missing; quick when nothing changed."""
     if sys.version_info < (3, 10):  # noqa: UP036 - this script must explain, not crash, on older Pythons
@@ -78,9 +93,12 @@ def setup() -> Path:
         venv.EnvBuilder(with_pip=True).create(VENV)
     pip = [python, "-m", "pip", "install", "--disable-pip-version-check"]
     say(f"installing PyTorch {TORCH_VERSION} ({flavour} build)")
-    if flavour == "cpu" and platform.system() != "Darwin":
+    if flavour == "cpu" and platform.system() != "Darwin" and reachable(CPU_INDEX):
         # The CPU wheels live on PyTorch's own index; PyPI's Linux wheels carry CUDA.
         run(*pip, f"torch=={TORCH_VERSION}", "--extra-index-url", CPU_INDEX)
+    elif flavour == "cpu" and platform.system() != "Darwin":
+        say(f"{CPU_INDEX} cannot be reached; trying the configured indexes (RNN_GUIDE_TORCH_INDEX sets a mirror)")
+        run(*pip, f"torch=={TORCH_VERSION}")
     else:
         run(*pip, f"torch=={TORCH_VERSION}")
     if flavour == "cpu":
@@ -88,7 +106,10 @@ def setup() -> Path:
             [python, "-c", "import torch; print(torch.version.cuda or '')"], capture_output=True, text=True
         )
         if check.stdout.strip():
-            say(f"warning: asked for the CPU build but got CUDA {check.stdout.strip()}; see README")
+            say(
+                f"warning: asked for the CPU build but got the CUDA {check.stdout.strip()} build; set "
+                "RNN_GUIDE_TORCH_INDEX to a reachable mirror of PyTorch's CPU index (see README)"
+            )
     say("installing rnn-guide with its docs and test tools")
     extra = ["-c", CONSTRAINTS] if use_constraints else []
     run(*pip, "-e", ".[dev]", *extra)
