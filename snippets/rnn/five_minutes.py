@@ -1,4 +1,4 @@
-"""nn.RNN in five minutes: build a layer, run a batch, look at every shape and at h_t."""
+"""nn.RNN in five minutes: build a layer, run a batch, look at its shapes and h_t."""
 
 import os
 from pathlib import Path
@@ -12,21 +12,26 @@ from torch import nn
 torch.manual_seed(0)
 
 rnn = nn.RNN(input_size=3, hidden_size=5, num_layers=1, nonlinearity="tanh")
-x = torch.randn(7, 2, 3)  # (L, N, H_in): 7 time steps, a batch of 2, 3 features
+x = torch.randn(7, 2, 3)  # (L, N, H_in): 7 steps, batch of 2, 3 features
 output, h_n = rnn(x)  # h_0 defaults to zeros
 
-print("input  ", tuple(x.shape))
-print("output ", tuple(output.shape), "  # (L, N, H_out): h_t of the last layer, every t")
-print("h_n    ", tuple(h_n.shape), "  # (num_layers * D, N, H_out): the final h_t, every layer")
+print("input ", tuple(x.shape))
+print("output", tuple(output.shape), " # (L, N, H_out): last layer, every t")
+print("h_n   ", tuple(h_n.shape), " # (num_layers * D, N, H_out): final step")
 print("output[-1] equals h_n[-1]:", torch.equal(output[-1], h_n[-1]))
 # --8<-- [end:build]
 
 # --8<-- [start:by-hand]
 h = torch.zeros(2, 5)  # h_0 for a batch of 2
 for t in range(x.shape[0]):
-    h = torch.tanh(x[t] @ rnn.weight_ih_l0.T + rnn.bias_ih_l0 + h @ rnn.weight_hh_l0.T + rnn.bias_hh_l0)
+    h = torch.tanh(
+        x[t] @ rnn.weight_ih_l0.T
+        + rnn.bias_ih_l0
+        + h @ rnn.weight_hh_l0.T
+        + rnn.bias_hh_l0
+    )
 
-print("largest difference from nn.RNN:", (h - h_n[0]).abs().max().item() < 1e-6)
+print("same as h_n:", torch.allclose(h, h_n[0], atol=1e-6))
 # --8<-- [end:by-hand]
 
 # --8<-- [start:parameters]
@@ -38,10 +43,12 @@ print("parameters:", sum(p.numel() for p in rnn.parameters()))
 # --8<-- [start:plot]
 from rnn_guide.plotting import plot_hidden_trajectory, save_figure
 
-signal = torch.sin(torch.linspace(0, 6.28, 40)).reshape(40, 1, 1)  # (L, N, H_in) = (40, 1, 1)
+# One period of a sine wave: (L, N, H_in) = (40, 1, 1)
+signal = torch.sin(torch.linspace(0, 6.28, 40)).reshape(40, 1, 1)
 wave_rnn = nn.RNN(input_size=1, hidden_size=4)
 with torch.no_grad():
     states, _ = wave_rnn(signal)  # (40, 1, 4)
+# language="zh" draws the same figure with Chinese labels
 fig = plot_hidden_trajectory(states[:, 0], inputs=signal[:, 0], language="en")
 # --8<-- [end:plot]
 
