@@ -44,5 +44,6 @@ def test_notebook_executes(page: Path) -> None:
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     assert outputs, f"{_rel(page)} ran but produced no output at all"
     stderr = [o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"]
-    glyph = [s for s in stderr if "Glyph" in s and "missing" in s]
-    assert not glyph, f"{_rel(page)}: a figure lacks glyphs (CJK font not used?): {glyph}"
+    # Warnings end up on the page under the cell: a "Glyph missing" means the CJK font
+    # was not used, and any other warning is something a reader should not see either.
+    assert not stderr, f"{_rel(page)}: cells wrote warnings that the page would show: {stderr}"

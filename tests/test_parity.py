@@ -101,3 +101,20 @@ def test_glossary_in_both_languages() -> None:
         assert (DOCS / f"glossary.{language}.md").exists(), f"glossary.{language}.md is missing"
     en, zh = ([a for _, _, a in pages.headings(DOCS / f"glossary.{lang}.md")] for lang in LANGUAGES)
     assert en == zh
+
+
+CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+
+
+@pytest.mark.parametrize("page", [p for p in ALL_PAGES if pages.language_of(p) == "zh"], ids=_rel)
+def test_chinese_paragraphs_are_not_hard_wrapped(page: Path) -> None:
+    """A line break between two Chinese characters shows as a stray space in the browser."""
+    import re
+
+    text = pages.read(page)
+    for fence in pages.fences(page):
+        text = text.replace("\n".join(fence.body), "")
+    breaks = re.findall(rf"{CJK}\n[ \t]*{CJK}", text)
+    assert not breaks, (
+        f"{_rel(page)}: join these lines (a break between Chinese characters renders as a space): {breaks}"
+    )

@@ -11,6 +11,7 @@ into matplotlib's installation).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -80,6 +81,9 @@ def use_style() -> None:
     if _style_applied == "applied":
         return
     _register_cjk_font()
+    # The CJK font has no bold face; matplotlib would log "Failed to find font weight
+    # bold" (into notebook pages, too) each time mathtext loads its fonts.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     matplotlib.rcParams.update(
         {
             "font.family": "sans-serif",
