@@ -1,8 +1,9 @@
-"""Figures for the guide: one style, labels in English or Chinese, reproducible files.
+"""The guide's figure style, figure labels in two languages, and reproducible files.
 
-Every figure on the site is drawn by a function of this module (called from a snippet
-or a notebook) and written by :func:`save_figure`, which produces byte-identical SVG
-files for identical inputs, so the test suite can tell a stale figure from a fresh one.
+Every figure on the site is drawn by a function of :mod:`rnn_guide.plotting` (called
+from a snippet or a notebook) and written by :func:`save_figure`, which produces
+byte-identical SVG files for identical inputs, so the test suite can tell a stale
+figure from a fresh one.
 
 Chinese labels need a CJK font. The package depends on ``mplfonts``, which ships Noto
 Sans CJK SC; :func:`use_style` registers it with matplotlib directly (nothing is copied
@@ -13,16 +14,14 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
-from rnn_guide._validation import check_choice, check_tensor
+from rnn_guide._validation import check_choice
 
 if TYPE_CHECKING:  # pragma: no cover
-    import torch
     from matplotlib.figure import Figure
 
 LANGUAGES = ("en", "zh")
@@ -30,17 +29,10 @@ LANGUAGES = ("en", "zh")
 #: notebooks use it because their code cells are identical in every language.
 SYMBOLS = None
 
-#: The words that appear in figures, in both languages. Keys are stable identifiers.
+#: The words that appear in figures, in both languages (and as symbols, key None).
+#: Figure modules add their own entries with :func:`add_labels`.
 LABELS: dict[str, dict[str | None, str]] = {
     "time_step": {"en": "time step t", "zh": "时间步 t", None: "$t$"},
-    "hidden_unit": {"en": "hidden unit {i}", "zh": "隐藏单元 {i}", None: "$h_t[{i}]$"},
-    "hidden_state_value": {"en": "value of $h_t$", "zh": "$h_t$ 的取值", None: "$h_t$"},
-    "input_value": {"en": "input $x_t$", "zh": "输入 $x_t$", None: "$x_t$"},
-    "hidden_trajectory_title": {
-        "en": "Hidden state of an nn.RNN over time",
-        "zh": "nn.RNN 的隐状态随时间的变化",
-        None: "",
-    },
 }
 
 _CJK_FONT_FILES = ("NotoSansCJKsc-Regular.otf",)
@@ -54,6 +46,26 @@ def label(key: str, language: str | None = "en", **fields: Any) -> str:
     if key not in LABELS:
         raise KeyError(f"no figure label named {key!r}; known labels: {', '.join(sorted(LABELS))}")
     return LABELS[key][language].format(**fields)
+
+
+def add_labels(labels: dict[str, dict[str | None, str]]) -> None:
+    """Register figure labels: ``{key: {"en": ..., "zh": ..., None: symbols}}``.
+
+    Raises:
+        ValueError: if a key is already registered with other texts, or lacks a language.
+    """
+    for key, texts in labels.items():
+        missing = [lang for lang in (*LANGUAGES, SYMBOLS) if lang not in texts]
+        if missing:
+            raise ValueError(f"label {key!r} must have texts for 'en', 'zh' and None, missing: {missing}")
+        if key in LABELS and LABELS[key] != texts:
+            raise ValueError(f"label {key!r} is already registered with other texts: {LABELS[key]}")
+        LABELS[key] = dict(texts)
+
+
+def check_language(language: str | None) -> None:
+    """Raise ``ValueError`` unless ``language`` is "en", "zh" or None (symbols only)."""
+    check_choice("language", language, (*LANGUAGES, SYMBOLS))
 
 
 def _register_cjk_font() -> None:
@@ -130,63 +142,3 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
     fig.savefig(path, format=suffix[1:], metadata=metadata, bbox_inches="tight")
     plt.close(fig)
     return path
-
-
-def plot_hidden_trajectory(
-    hidden: torch.Tensor,
-    *,
-    inputs: torch.Tensor | None = None,
-    units: Sequence[int] | None = None,
-    language: str | None = "en",
-) -> Figure:
-    """Line plot of hidden units over time.
-
-    Args:
-        hidden: hidden states of one sequence, shape ``(L, H_out)`` (for example
-            ``output[:, 0]`` of a layer called with ``batch_first=False``).
-        inputs: optional input sequence of shape ``(L,)`` or ``(L, 1)``, drawn above.
-        units: indices of the hidden units to draw (default: all, at most 8).
-        language: "en" or "zh", the language of the labels, or None for labels made
-            of symbols only (and no title).
-
-    Returns:
-        The matplotlib figure.
-    """
-    import matplotlib.pyplot as plt
-
-    check_choice("language", language, (*LANGUAGES, SYMBOLS))
-    check_tensor("hidden", hidden, ndim=2)
-    use_style()
-    values = hidden.detach().cpu().double().numpy()
-    seq_len, hidden_size = values.shape
-    if units is None:
-        units = range(min(hidden_size, 8))
-    for unit in units:
-        if not 0 <= unit < hidden_size:
-            raise ValueError(f"units must index hidden units 0..{hidden_size - 1}, got {unit}")
-    rows = 2 if inputs is not None else 1
-    fig, axes = plt.subplots(
-        rows,
-        1,
-        figsize=(7.5, 2.2 + 1.6 * rows),
-        sharex=True,
-        squeeze=False,
-        gridspec_kw={"height_ratios": [1, 2.2] if rows == 2 else [1]},
-    )
-    steps = range(seq_len)
-    if inputs is not None:
-        check_tensor("inputs", inputs, ndim=(1, 2))
-        x = inputs.detach().cpu().double().reshape(seq_len, -1).numpy()[:, 0]
-        axes[0, 0].plot(steps, x, color="0.35", marker=".", linewidth=1.2)
-        axes[0, 0].set_ylabel(label("input_value", language))
-    ax = axes[-1, 0]
-    for unit in units:
-        ax.plot(steps, values[:, unit], marker=".", linewidth=1.4, label=label("hidden_unit", language, i=unit))
-    ax.set_xlabel(label("time_step", language))
-    ax.set_ylabel(label("hidden_state_value", language))
-    ax.set_ylim(-1.05, 1.05)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
-    if language is not None:
-        fig.suptitle(label("hidden_trajectory_title", language))
-    fig.tight_layout()
-    return fig
