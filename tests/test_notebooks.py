@@ -24,6 +24,30 @@ def test_there_are_notebook_pages() -> None:
 
 
 @pytest.mark.parametrize("page", NOTEBOOKS, ids=_rel)
+def test_notebook_shows_only_code_that_runs(page: Path) -> None:
+    """Code appears only in code cells, and every code cell runs as written."""
+    import re
+
+    import jupytext
+
+    problems = []
+    for index, cell in enumerate(jupytext.read(page).cells):
+        if cell.cell_type == "raw":
+            problems.append(f"cell {index} is a raw cell, shown as text and never run")
+        elif cell.cell_type == "markdown" and re.search(
+            r"(^|\n)[ \t>]*(```|~~~)|<pre\b|(^|\n\n)(    |\t)\S", cell.source
+        ):
+            problems.append(f"cell {index} is a Markdown cell that shows code; make it a code cell")
+        elif cell.cell_type == "code":
+            if re.match(r"\s*%%", cell.source):
+                problems.append(f"cell {index} starts with a cell magic, which can keep its code from running")
+            tags = cell.metadata.get("tags", [])
+            if {"raises-exception", "skip-execution"} & set(tags):
+                problems.append(f"cell {index} carries the tags {tags}, which hide failures")
+    assert not problems, f"{_rel(page)}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS, ids=_rel)
 def test_notebook_executes(page: Path) -> None:
     import jupytext
     from nbclient import NotebookClient

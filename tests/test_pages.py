@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from support import pages
-from support.paths import DOCS, ROOT, SNIPPETS
-from support.snippets import all_snippet_sources, golden_files, sections
+from support.paths import DOCS, FIGURES, ROOT, SNIPPETS
+from support.snippets import OUTPUT_DIR_NAME, all_snippet_sources, golden_files, sections
 
 ALL_PAGES = pages.pages()
 MARKER_RE = re.compile(r"<!--[-\s]*(pytest-codeblocks:|pytest\.mark\.)(?P<what>[^>]*)-->")
@@ -36,7 +36,13 @@ def test_every_include_resolves(page: Path) -> None:
     problems = []
     for target in pages.includes(page):
         path, section = pages.resolve_include(target)
-        if not path.is_file():
+        if not _is_allowed_include(path, section):
+            problems.append(
+                f"{_rel(page)} includes {target!r}: a page may include only a section of a snippet "
+                "(topic/name.py:section or topic/name.sh:section) or the committed output of one "
+                "(topic/_outputs/name.section.txt)"
+            )
+        elif not path.is_file():
             problems.append(f"{_rel(page)} includes {target!r}, but {_rel(path)} does not exist")
         elif section is not None and section not in sections(path):
             problems.append(
@@ -44,6 +50,50 @@ def test_every_include_resolves(page: Path) -> None:
                 f"(it has: {', '.join(sections(path)) or 'none'})"
             )
     assert not problems, "\n".join(problems)
+
+
+def _is_allowed_include(path: Path, section: str | None) -> bool:
+    if section is not None:
+        return path.suffix in {".py", ".sh"} and OUTPUT_DIR_NAME not in path.parts
+    return path in golden_files() or (path.parent.name == OUTPUT_DIR_NAME and path.suffix == ".txt")
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=_rel)
+def test_every_output_follows_its_code(page: Path) -> None:
+    """An output sits next to the code that printed it, never next to other code.
+
+    A page may show an output without its code (a generated table, say). When the code is
+    on the page too, it must be among the code blocks right above the output, or right
+    below it (a table first, then the code that made it).
+    """
+    targets = [pages.resolve_include(t) for t in pages.includes(page)]
+    keys = [
+        ("code", (p.parent.as_posix(), f"{p.stem}.{s}"))
+        if s
+        else ("output", (p.parent.parent.as_posix(), p.stem))
+        if p.parent.name == OUTPUT_DIR_NAME
+        else ("other", None)
+        for p, s in targets
+    ]
+    shown = {key for kind, key in keys if kind == "code"}
+    problems = []
+    for index, (kind, key) in enumerate(keys):
+        if kind != "output" or key not in shown:
+            continue
+        if key not in _adjacent_code(keys[:index][::-1]) | _adjacent_code(keys[index + 1 :]):
+            name, _, part = key[1].partition(".")
+            problems.append(f"{_rel(page)} shows {key[1]}.txt next to other code: it belongs with {name}.py:{part}")
+    assert not problems, "\n".join(problems)
+
+
+def _adjacent_code(keys: list) -> set:
+    """The run of code includes at the start of ``keys``, up to the first non-code include."""
+    run = set()
+    for kind, key in keys:
+        if kind != "code":
+            break
+        run.add(key)
+    return run
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=_rel)
@@ -82,12 +132,16 @@ def test_inline_python_blocks_run(page: Path) -> None:
     import pytest_codeblocks
 
     mine = [f for f in pages.fences(page) if f.language == "python" and not f.attributes and not f.includes]
-    theirs = [b for b in pytest_codeblocks.extract_from_file(page) if b.syntax == "python"]
-    theirs = [b for b in theirs if not b.code.lstrip().startswith("--8<--")]
-    assert len(mine) == len(theirs), (
-        f"{_rel(page)} has {len(mine)} inline python blocks but pytest-codeblocks extracts {len(theirs)}: "
-        "some block would not be executed"
-    )
+    # Each block found by our parser (the one that decides what is allowed) goes through
+    # pytest-codeblocks on its own, so the two parsers cannot disagree about what runs.
+    theirs = []
+    for fence in mine:
+        extracted = pytest_codeblocks.extract_from_buffer(
+            io.StringIO("```python\n" + "\n".join(fence.body) + "\n```\n")
+        )
+        assert len(extracted) == 1, f"{fence.where}: pytest-codeblocks could not read this block"
+        extracted[0].lineno = fence.line
+        theirs.append(extracted[0])
     namespace: dict[str, object] = {"__name__": "__main__"}
     for block in theirs:
         out = io.StringIO()
@@ -130,9 +184,12 @@ def test_images_exist(page: Path) -> None:
         url = match.group("url")
         if re.match(r"^[a-z]+:", url):
             continue
-        if not (page.parent / url).resolve().is_file():
+        target = (page.parent / url).resolve()
+        if not target.is_file():
             missing.append(url)
-    assert not missing, f"{_rel(page)} shows images that do not exist: {missing}"
+        elif target.parent != FIGURES.resolve():
+            missing.append(f"{url} (not a generated figure: figures live in {_rel(FIGURES)}, drawn by snippets)")
+    assert not missing, f"{_rel(page)} shows images that do not exist or are not generated: {missing}"
 
 
 def test_readme_and_ci_use_the_commands_the_pages_show() -> None:
@@ -153,6 +210,28 @@ def _section_text(text: str, name: str) -> str:
     return match.group(1).strip()
 
 
-def test_docs_hold_no_loose_python_files() -> None:
-    loose = sorted(_rel(p) for p in DOCS.rglob("*.py")) + sorted(_rel(p) for p in DOCS.rglob("*.ipynb"))
-    assert not loose, f"code belongs in snippets/ or the package, and notebooks are jupytext Markdown: {loose}"
+def test_docs_hold_no_loose_python_files_or_other_page_formats() -> None:
+    other = {".py", ".ipynb"} | (pages.PAGE_EXTENSIONS - {".md"})
+    loose = sorted(_rel(p) for p in DOCS.rglob("*") if p.suffix.lower() in other)
+    assert not loose, (
+        f"code belongs in snippets/ or the package, notebooks are jupytext Markdown, pages end in .md: {loose}"
+    )
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=_rel)
+def test_no_setext_headings_or_raw_code_html(page: Path) -> None:
+    setext = pages.setext_headings(page)
+    assert not setext, f"{_rel(page)}: use '## Title {{ #anchor }}' headings, not underlined ones: {setext}"
+    raw = re.findall(r"<(pre|code)\b", pages.read(page), re.I)
+    assert not raw, f"{_rel(page)}: raw <pre>/<code> HTML shows code that the suite never runs"
+
+
+def test_snippet_folders_hold_only_snippets_and_outputs() -> None:
+    strays = []
+    for path in SNIPPETS.rglob("*"):
+        if path.is_dir() or path.name == "ruff.toml" or any(p.startswith((".", "__")) for p in path.parts):
+            continue
+        in_outputs = path.parent.name == OUTPUT_DIR_NAME
+        if (in_outputs and path.suffix != ".txt") or (not in_outputs and path.suffix not in {".py", ".sh"}):
+            strays.append(_rel(path))
+    assert not strays, f"snippets/ holds snippets (.py, .sh) and their outputs (_outputs/*.txt) only: {strays}"

@@ -105,14 +105,51 @@ def test_no_glyph_warnings_or_raw_notebook_json(build: Build) -> None:
     assert not problems, "\n".join(problems)
 
 
+def _built_page(build: Build, page: Path) -> Path:
+    language = pages.language_of(page)
+    stem = pages.base_name(page)[: -len(".md")]
+    stem = "" if stem == "index" else stem[: -len("index")] if stem.endswith("/index") else stem + "/"
+    prefix = "" if language == "en" else f"{language}/"
+    return build.site / prefix / stem / "index.html"
+
+
+def test_every_rendered_code_block_is_one_the_suite_checks(build: Build) -> None:
+    """Each code block a reader sees comes from a fence that the page checks accounted for.
+
+    Catches code that Markdown renders from forms the fence parser never sees (indented
+    code blocks, raw HTML, unusual nesting). Notebook pages are checked cell by cell in
+    test_notebooks.py; the API page's blocks are signatures generated from the package.
+    """
+    problems = []
+    for page in pages.pages():
+        if pages.is_notebook(page) or pages.base_name(page) == "api.md":
+            continue
+        html = _built_page(build, page).read_text(encoding="utf-8")
+        article = html.split('<article class="md-content__inner md-typeset">', 1)[-1].split("</article>", 1)[0]
+        rendered = len(re.findall(r"<pre\b", article))
+        expected = len(pages.fences(page))
+        if rendered != expected:
+            problems.append(
+                f"{page.relative_to(ROOT)}: {rendered} code blocks on the page, {expected} fences in the source"
+            )
+    assert not problems, "code shown on pages that the suite does not check:\n" + "\n".join(problems)
+
+
+def test_own_scripts_make_no_requests(build: Build) -> None:
+    for script in sorted((ROOT / "docs" / "assets" / "javascripts").glob("*.js")):
+        text = script.read_text(encoding="utf-8")
+        found = re.findall(
+            r"(?:fetch|import|XMLHttpRequest|sendBeacon|WebSocket|EventSource)\s*\(?[^;]*https?://", text
+        )
+        found += re.findall(r"https?://[^\s\"')]+", text)
+        assert not found, f"{script.relative_to(ROOT)} refers to another host: {found}"
+
+
 def test_notebook_pages_are_rendered_and_executed(build: Build) -> None:
     for page in pages.pages():
         if not pages.is_notebook(page):
             continue
-        language = pages.language_of(page)
-        stem = pages.base_name(page)[: -len(".md")]
-        prefix = "" if language == "en" else f"{language}/"
-        html = (build.site / prefix / stem / "index.html").read_text(encoding="utf-8")
+        html = _built_page(build, page).read_text(encoding="utf-8")
         assert "jp-OutputArea" in html, f"{page.name}: no executed outputs in the built page"
         assert "data:image/png;base64" in html, f"{page.name}: the notebook's figure is missing"
 

@@ -64,8 +64,10 @@ def rnn_cell(
     Args:
         x: input, shape (N, H_in) or (H_in).
         h: hidden state, shape (N, H_out) or (H_out).
-        w_ih, w_hh: weights, shapes (H_out, H_in) and (H_out, H_out).
-        b_ih, b_hh: biases, shape (H_out), or ``None`` for a module built with ``bias=False``.
+        w_ih: input-hidden weight, shape (H_out, H_in).
+        w_hh: hidden-hidden weight, shape (H_out, H_out).
+        b_ih: input-hidden bias, shape (H_out), or ``None`` for a module built with ``bias=False``.
+        b_hh: hidden-hidden bias, shape (H_out), or ``None``.
         nonlinearity: ``"tanh"`` or ``"relu"``.
 
     Returns:
@@ -98,8 +100,10 @@ def lstm_cell(
         x: input, shape (N, H_in) or (H_in).
         h: hidden state, shape (N, H_out) or (H_out); H_out = proj_size with a projection, else H_cell.
         c: cell state, shape (N, H_cell) or (H_cell).
-        w_ih, w_hh: stacked gate weights, shapes (4*H_cell, H_in) and (4*H_cell, H_out).
-        b_ih, b_hh: stacked gate biases, shape (4*H_cell), or ``None``.
+        w_ih: stacked input-hidden gate weights (i, f, g, o), shape (4*H_cell, H_in).
+        w_hh: stacked hidden-hidden gate weights, shape (4*H_cell, H_out).
+        b_ih: stacked input-hidden gate biases, shape (4*H_cell), or ``None``.
+        b_hh: stacked hidden-hidden gate biases, shape (4*H_cell), or ``None``.
         w_hr: projection weight, shape (proj_size, H_cell), or ``None`` (no projection).
 
     Returns:
@@ -138,8 +142,10 @@ def gru_cell(
     Args:
         x: input, shape (N, H_in) or (H_in).
         h: hidden state, shape (N, H_out) or (H_out).
-        w_ih, w_hh: stacked gate weights, shapes (3*H_out, H_in) and (3*H_out, H_out).
-        b_ih, b_hh: stacked gate biases, shape (3*H_out), or ``None``.
+        w_ih: stacked input-hidden gate weights (r, z, n), shape (3*H_out, H_in).
+        w_hh: stacked hidden-hidden gate weights, shape (3*H_out, H_out).
+        b_ih: stacked input-hidden gate biases, shape (3*H_out), or ``None``.
+        b_hh: stacked hidden-hidden gate biases, shape (3*H_out), or ``None``.
 
     Returns:
         The next hidden state h', shape (N, H_out) or (H_out).

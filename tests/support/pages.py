@@ -9,12 +9,15 @@ from pathlib import Path
 
 from .paths import DOCS, LANGUAGES, ROOT, SNIPPETS
 
-FENCE_OPEN_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
+FENCE_OPEN_RE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
 INCLUDE_RE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(?P<quote>["'])(?P<target>[^"']+)(?P=quote)\s*$""")
 HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*$")
 ANCHOR_RE = re.compile(r"\{\s*#(?P<anchor>[A-Za-z0-9_.:-]+)[^}]*\}\s*$")
 SKIP_MARKER_RE = re.compile(r"<!--\s*pytest[-_]codeblocks\s*:\s*skip", re.IGNORECASE)
-CSS_URL_RE = re.compile(r"(?:url\(|@import\s+)[\"']?(?P<url>(?:https?:)?//[^\"')\s]+)", re.IGNORECASE)
+CSS_URL_RE = re.compile(r"(?:url\(\s*|@import\s+)[\"']?\s*(?P<url>(?:https?:)?//[^\"')\s]+)", re.IGNORECASE)
+#: Markdown page extensions MkDocs would build; only .md is allowed (the others escape the checks).
+PAGE_EXTENSIONS = {".md", ".markdown", ".mdown", ".mkdn", ".mkd"}
+ATTR_ANCHOR_RE = re.compile(r"\{[^}\n]*?#(?P<anchor>[A-Za-z0-9_.:-]+)[^}\n]*\}")
 MARKDOWN_IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?P<url>[^)\s]+)")
 PYTHON_LANGUAGES = {"python", "py", "python3", "pycon", "ipython", "ipython3", "pyi"}
 
@@ -92,7 +95,7 @@ def fences(page: Path) -> list[Fence]:
         language = language.strip("{}. ").lower()
         body: list[str] = []
         j = i + 1
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+        closing = re.compile(rf"^[ \t>]*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
         while j < len(lines) and not closing.match(lines[j]):
             body.append(lines[j][len(indent) :] if lines[j].startswith(indent) else lines[j])
             j += 1
@@ -183,6 +186,8 @@ class _ResourceFinder(HTMLParser):
         if tag == "link":
             rels = set(values.get("rel", "").lower().split())
             wanted = ("href", "imagesrcset") if rels & FETCHING_RELS else ()
+        if "background" in values:
+            wanted = (*wanted, "background")
         for name in wanted:
             for candidate in re.split(r",\s+", values.get(name, "")):
                 url = candidate.strip().split(" ")[0]
@@ -192,6 +197,33 @@ class _ResourceFinder(HTMLParser):
         self.urls += [m.group("url") for m in CSS_URL_RE.finditer(style)]
 
     handle_startendtag = handle_starttag
+
+
+def attribute_anchors(page: Path) -> list[str]:
+    """Every explicit ``{ #anchor }`` of a page outside code fences (headings, table cells, figures)."""
+    text = read(page)
+    for fence in fences(page):
+        text = text.replace("\n".join(fence.body), "")
+    return [m.group("anchor") for m in ATTR_ANCHOR_RE.finditer(text)]
+
+
+def setext_headings(page: Path) -> list[str]:
+    """Headings underlined with === or --- (they carry no anchor; use # headings)."""
+    found = []
+    lines = read(page).splitlines()
+    in_fence = False
+    front_matter = bool(lines) and lines[0] == "---"
+    for i, line in enumerate(lines):
+        if front_matter:
+            front_matter = not (i > 0 and line == "---")
+            continue
+        if FENCE_OPEN_RE.match(line):
+            in_fence = not in_fence
+            continue
+        previous = lines[i - 1].strip() if i else ""
+        if not in_fence and re.fullmatch(r"\s*(=+|-+)\s*", line) and previous and not previous.startswith(("|", "<")):
+            found.append(previous)
+    return found
 
 
 def external_resources(text: str) -> list[str]:

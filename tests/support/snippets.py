@@ -28,6 +28,8 @@ from pathlib import Path
 from .paths import ROOT, SNIPPETS
 
 SECTION_RE = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([A-Za-z0-9_.-]+)\]\s*$")
+#: Anything that pymdownx.snippets would take for a section marker (it drops such lines).
+LOOSE_MARKER_RE = re.compile(r"-{1,}8<-{1,}\s*\[\s*(start|end)\s*:")
 OUTPUT_DIR_NAME = "_outputs"
 
 
@@ -69,6 +71,11 @@ def parse_chunks(path: Path) -> list[Chunk]:
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         match = SECTION_RE.match(line)
         if not match:
+            if LOOSE_MARKER_RE.search(line):
+                raise SnippetError(
+                    f"{path.relative_to(ROOT)}:{number}: a section marker must be a comment line of its own; "
+                    "pages would silently drop this line of code"
+                )
             current.lines.append(line)
             continue
         kind, name = match.groups()
