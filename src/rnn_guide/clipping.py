@@ -9,8 +9,10 @@ explode. This module measures that and guards against it:
   corrupt the weights when a gradient is ``nan`` or ``inf``.
 * :class:`AutoClip` (Seetharaman et al., 2020) clips to a percentile of the norms seen so far.
 * :func:`adaptive_clip_grad` (Brock et al., 2021) clips unit-wise relative to the weight norm.
-* :func:`gradient_norms_through_time` measures :math:`\lVert \partial L / \partial h_t \rVert` for every time
-  step of an ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU`` (or their cells).
+* :func:`~rnn_guide.gradients.gradient_norms_through_time` measures
+  :math:`\lVert \partial L / \partial h_t \rVert` for every time step of an ``nn.RNN``, ``nn.LSTM`` or
+  ``nn.GRU`` (or their cells). It lives in :mod:`rnn_guide.gradients` and is re-exported here, so
+  ``rnn_guide.clipping.gradient_norms_through_time`` works as well.
 
 ``parameters`` arguments accept what :func:`torch.nn.utils.clip_grad_norm_` accepts (a single tensor or an
 iterable of tensors) and also an ``nn.Module``, an iterable of ``(name, tensor)`` pairs such as
@@ -28,15 +30,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnn_guide._validation import (
-    RECURRENT_MODULES,
-    check_choice,
-    check_int,
-    check_module,
-    check_number,
-    check_tensor,
-    describe,
-)
+from rnn_guide._validation import check_choice, check_number, describe
+from rnn_guide.gradients import gradient_norms_through_time
 
 __all__ = [
     "AutoClip",
@@ -51,7 +46,6 @@ __all__ = [
 Parameters: TypeAlias = "torch.Tensor | nn.Module | Iterable[torch.Tensor] | Iterable[tuple[str, torch.Tensor]] | Mapping[str, torch.Tensor]"  # noqa: E501
 
 NONFINITE_CHOICES = ("raise", "skip")
-LOSS_CHOICES = ("last", "last_mse")
 
 
 class NonFiniteGradientError(FloatingPointError):
@@ -117,8 +111,7 @@ def _named_tensors(parameters: Any, arg: str = "parameters") -> list[tuple[str, 
             named.append(item)
         else:
             raise TypeError(
-                f"{arg} must contain tensors or (name, tensor) pairs, "
-                f"got {describe(item)} at position {index}"
+                f"{arg} must contain tensors or (name, tensor) pairs, got {describe(item)} at position {index}"
             )
     return named
 
@@ -132,13 +125,17 @@ def _check_norm_type(norm_type: Any) -> float:
     return value
 
 
+def _tensor_norms(grads: list[torch.Tensor], norm_type: float) -> torch.Tensor:
+    """The norm of each of ``grads`` (at least one), stacked into shape ``(len(grads),)`` on the first's device."""
+    device = grads[0].device
+    return torch.stack([torch.linalg.vector_norm(g.detach(), norm_type).to(device) for g in grads])
+
+
 def _total_norm(grads: list[torch.Tensor], norm_type: float = 2.0) -> float:
     """Total norm of ``grads`` as one concatenated vector, computed like ``clip_grad_norm_`` does."""
     if not grads:
         return 0.0
-    device = grads[0].device
-    norms = [torch.linalg.vector_norm(g.detach(), norm_type).to(device) for g in grads]
-    return float(torch.linalg.vector_norm(torch.stack(norms), norm_type))
+    return float(torch.linalg.vector_norm(_tensor_norms(grads, norm_type), norm_type))
 
 
 def _nonfinite_report(named: list[tuple[str, torch.Tensor]]) -> tuple[list[str], str]:
@@ -161,9 +158,7 @@ def _handle_nonfinite(named: list[tuple[str, torch.Tensor]], total: float, nonfi
     names, report = _nonfinite_report(named)
     if nonfinite == "raise":
         where = (
-            f"non-finite values in {report}"
-            if names
-            else "every gradient is finite but their total norm overflowed"
+            f"non-finite values in {report}" if names else "every gradient is finite but their total norm overflowed"
         )
         raise NonFiniteGradientError(
             f"the total gradient norm is {total}: {where}. The gradients were left unchanged; "
@@ -231,14 +226,23 @@ class GradNormTracker:
         """
         named = _named_tensors(parameters)
         with_grad = [(name, p.grad.detach()) for name, p in named if p.grad is not None]
-        total = _total_norm([g for _, g in with_grad], self.norm_type)
-        if self.per_parameter:
-            per_param = {name: float(torch.linalg.vector_norm(g, self.norm_type)) for name, g in with_grad}
-            steps = len(self.history)
-            for name in per_param:
-                self.per_parameter_history.setdefault(name, [math.nan] * steps)
-            for name, values in self.per_parameter_history.items():
-                values.append(per_param.get(name, math.nan))
+        if not self.per_parameter:
+            # A norm per tensor, the norm of those, and one transfer to the host.
+            total = _total_norm([g for _, g in with_grad], self.norm_type)
+            self.history.append(total)
+            return total
+        total, per_param = 0.0, {}
+        if with_grad:
+            # The same per-tensor norms give the total and each parameter's norm, in one transfer too.
+            norms = _tensor_norms([g for _, g in with_grad], self.norm_type)
+            total_norm = torch.linalg.vector_norm(norms, self.norm_type)
+            total, *tensor_norms = torch.cat([total_norm.reshape(1), norms]).tolist()
+            per_param = {name: norm for (name, _), norm in zip(with_grad, tensor_norms, strict=True)}
+        steps = len(self.history)
+        for name in per_param:
+            self.per_parameter_history.setdefault(name, [math.nan] * steps)
+        for name, values in self.per_parameter_history.items():
+            values.append(per_param.get(name, math.nan))
         self.history.append(total)
         return total
 
@@ -353,9 +357,7 @@ def clip_grad_norm(
     named = _named_tensors(parameters)
     tensors = [p for _, p in named]
     try:
-        total = float(
-            torch.nn.utils.clip_grad_norm_(tensors, max_norm, norm_type=norm_type, error_if_nonfinite=True)
-        )
+        total = float(torch.nn.utils.clip_grad_norm_(tensors, max_norm, norm_type=norm_type, error_if_nonfinite=True))
     except RuntimeError:
         # clip_grad_norm_ raises before it touches any gradient; make sure that is why it raised.
         total = _total_norm([p.grad for p in tensors if p.grad is not None], norm_type)
@@ -469,143 +471,5 @@ def adaptive_clip_grad(parameters: Parameters, clipping: float = 0.01, eps: floa
         g = p.grad.detach()
         max_norm = _unitwise_norm(p.detach()).clamp(min=eps) * clipping
         grad_norm = _unitwise_norm(g)
-        scale = torch.where(
-            grad_norm > max_norm, max_norm / grad_norm.clamp(min=1e-12), torch.ones_like(max_norm)
-        )
+        scale = torch.where(grad_norm > max_norm, max_norm / grad_norm.clamp(min=1e-12), torch.ones_like(max_norm))
         g.mul_(scale)
-
-
-# ----------------------------------------------------------------------------------------------------
-# Gradients through time
-# ----------------------------------------------------------------------------------------------------
-
-
-def gradient_norms_through_time(
-    module: nn.Module,
-    seq_len: int,
-    *,
-    batch_size: int = 8,
-    input: torch.Tensor | None = None,
-    seed: int = 0,
-    loss: str = "last",
-) -> torch.Tensor:
-    r"""Norm of the gradient of a loss on the last hidden state with respect to every hidden state.
-
-    Returns :math:`\lVert \partial L/\partial h_t \rVert` for :math:`t = 0, \dots, T` with :math:`T = L - 1`,
-    the data behind the vanishing/exploding-gradient figures. By the chain rule
-    :math:`\partial L/\partial h_t = \partial L/\partial h_T \prod_{k=t+1}^{T} \partial h_k/\partial h_{k-1}`,
-    so the norm shrinks or grows geometrically going back in time when the step Jacobians are small or large.
-
-    The module is run one time step at a time, carrying its state, with its own parameters; the top layer's
-    :math:`h_t` of each step is the node that feeds the next step, and
-    ``torch.autograd.grad`` gives :math:`\partial L/\partial h_t` for every :math:`t` at once (no ``.grad`` of
-    the module is touched). For an LSTM only :math:`h_t` is measured, not the cell state :math:`c_t`.
-
-    Dropout is disabled while measuring (the module is put in eval mode and restored afterwards) and cuDNN is
-    switched off for the call, so the result is deterministic for a given ``seed``.
-
-    Args:
-        module: an ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU`` (unidirectional, any ``num_layers``, ``batch_first``
-            honoured; the top layer is measured) or an ``nn.RNNCell``, ``nn.LSTMCell`` or ``nn.GRUCell``.
-        seq_len: :math:`L`, the number of time steps, ``>= 1``.
-        batch_size: :math:`N`, used when ``input`` is not given.
-        input: optional input of shape ``(L, N, H_in)`` (``(N, L, H_in)`` if ``batch_first``) or unbatched
-            ``(L, H_in)``. By default a standard normal input drawn from ``seed``.
-        seed: seeds a private generator for the input and the target; the global RNG is not touched.
-        loss: ``"last"``: :math:`L = \sum h_T` (so :math:`\partial L/\partial h_T` is all ones), or
-            ``"last_mse"``: :math:`L = \operatorname{mean}((h_T - y)^2)` with a standard normal target
-            :math:`y` drawn from ``seed``. The initial state is zero.
-
-    Returns:
-        A CPU tensor of shape ``(L,)``; entry ``t`` is the Frobenius norm of :math:`\partial L/\partial h_t`
-        of shape ``(N, H_out)`` over the whole batch.
-
-    Raises:
-        TypeError: if ``module`` is not a recurrent layer or cell, or ``input`` is not a tensor.
-        ValueError: if the module is bidirectional (the backward direction's :math:`h_t` depends on later
-            inputs, so there is no single chain back in time), ``seq_len < 1``, ``batch_size < 1``, ``loss``
-            is unknown, or ``input`` has the wrong shape.
-    """
-    check_module("module", module, RECURRENT_MODULES)
-    check_int("seq_len", seq_len, minimum=1)
-    check_int("batch_size", batch_size, minimum=1)
-    check_int("seed", seed, minimum=0)
-    check_choice("loss", loss, LOSS_CHOICES)
-    is_cell = isinstance(module, (nn.RNNCell, nn.LSTMCell, nn.GRUCell))
-    if not is_cell and module.bidirectional:
-        raise ValueError(
-            "module must be unidirectional for gradient_norms_through_time, "
-            f"got a bidirectional {type(module).__name__}"
-        )
-    weight = module.weight_ih if is_cell else module.weight_ih_l0
-    device, dtype = weight.device, weight.dtype
-    batch_first = (not is_cell) and module.batch_first
-    generator = torch.Generator().manual_seed(seed)
-
-    if input is None:
-        x = torch.randn(seq_len, batch_size, module.input_size, generator=generator, dtype=dtype)
-    else:
-        check_tensor("input", input, ndim=(2, 3))
-        x = input.detach().to(dtype=dtype, device="cpu")
-        if x.dim() == 2:
-            x = x.unsqueeze(1)
-        elif batch_first:
-            x = x.transpose(0, 1)
-        if x.shape[0] != seq_len or x.shape[2] != module.input_size:
-            layout = "(N, L, H_in)" if batch_first else "(L, N, H_in)"
-            raise ValueError(
-                f"input must have shape {layout} or (L, H_in) with L = seq_len = {seq_len} and "
-                f"H_in = module.input_size = {module.input_size}, got shape {tuple(input.shape)}"
-            )
-    x = x.to(device)  # (L, N, H_in)
-    n = x.shape[1]
-    is_lstm = isinstance(module, (nn.LSTM, nn.LSTMCell))
-    h_size = module.proj_size if isinstance(module, nn.LSTM) and module.proj_size > 0 else module.hidden_size
-    target = torch.randn(n, h_size, generator=generator, dtype=dtype).to(device)
-
-    was_training = module.training
-    module.eval()
-    try:
-        with torch.enable_grad(), torch.backends.cudnn.flags(enabled=False):
-            hidden = _unroll(
-                module, x, is_cell=is_cell, is_lstm=is_lstm, batch_first=batch_first, h_size=h_size
-            )
-            h_last = hidden[-1]
-            objective = h_last.sum() if loss == "last" else (h_last - target).pow(2).mean()
-            grads = torch.autograd.grad(objective, hidden)
-    finally:
-        module.train(was_training)
-    return torch.stack([torch.linalg.vector_norm(g) for g in grads]).detach().cpu()
-
-
-def _unroll(
-    module: nn.Module, x: torch.Tensor, *, is_cell: bool, is_lstm: bool, batch_first: bool, h_size: int
-) -> list[torch.Tensor]:
-    """Run ``module`` over ``x`` of shape ``(L, N, H_in)`` one step at a time; return the top layer's h_t.
-
-    Each returned h_t, of shape ``(N, H_out)``, is the tensor that the next step's state is built from.
-    """
-    n = x.shape[1]
-    layers = 1 if is_cell else module.num_layers
-    # A zero initial state that requires grad, so the graph exists even if every parameter is frozen.
-    h = torch.zeros(layers, n, h_size, dtype=x.dtype, device=x.device, requires_grad=True)
-    c = torch.zeros(layers, n, module.hidden_size, dtype=x.dtype, device=x.device) if is_lstm else None
-    hidden: list[torch.Tensor] = []
-    for t in range(x.shape[0]):
-        if is_cell:
-            if is_lstm:
-                h_t, c_t = module(x[t], (h[0], c[0]))
-                c = c_t.unsqueeze(0)
-            else:
-                h_t = module(x[t], h[0])
-            h = h_t.unsqueeze(0)
-        else:
-            step = x[t : t + 1].transpose(0, 1) if batch_first else x[t : t + 1]
-            if is_lstm:
-                _, (h_n, c) = module(step, (h, c))
-            else:
-                _, h_n = module(step, h)
-            h_t = h_n[-1]
-            h = torch.cat([h_n[:-1], h_t.unsqueeze(0)], dim=0)
-        hidden.append(h_t)
-    return hidden

@@ -22,38 +22,46 @@ Every step records the total gradient norm before clipping in a
 clips, else by the tracker), and reading it on the host, which decides whether a step with a ``nan``/``inf``
 gradient is skipped, is the loop's one synchronisation per step.
 
-Checkpoints (:func:`save_checkpoint`, :func:`load_checkpoint`) are written atomically and load with
-``torch.load(..., weights_only=True)``. They hold the weights, the optimizer and scheduler, the history,
-the early-stopping state and every random number generator the loop touches (PyTorch CPU and CUDA, NumPy,
-Python's ``random``, and the ``torch.Generator`` of a ``DataLoader``), so an interrupted run resumed with
-``fit(..., checkpoint_path=path, resume=True)`` ends with the same weights, bit for bit on the CPU, as a run
-that was never interrupted.
+After every epoch :func:`fit` can write a checkpoint (``checkpoint_path=``), atomically, holding the
+weights, the optimizer and scheduler, the history, the early-stopping state and every random number
+generator the loop touches, so an interrupted run resumed with ``fit(..., checkpoint_path=path, resume=True)``
+ends with the same weights, bit for bit on the CPU, as a run that was never interrupted. The checkpoint
+format lives in :mod:`rnn_guide.checkpoints` and :class:`History` in :mod:`rnn_guide.history`; this module
+re-exports their public names (:func:`save_checkpoint`, :func:`load_checkpoint`, :class:`Checkpoint`,
+:func:`model_config`, :func:`capture_rng_state`, :func:`restore_rng_state`, :class:`History`), so
+``from rnn_guide.training import save_checkpoint`` works as before.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import math
 import os
-import pickle
-import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
-import numpy as np
 import torch
 from torch import nn
 from tqdm import tqdm
 
 from rnn_guide._validation import check_choice, check_int, check_number, describe
+from rnn_guide.checkpoints import (
+    Checkpoint,
+    _check_path,
+    _full_config,
+    _write_checkpoint,
+    capture_rng_state,
+    load_checkpoint,
+    model_config,
+    restore_rng_state,
+    save_checkpoint,
+)
 from rnn_guide.clipping import AutoClip, GradNormTracker, NonFiniteGradientError, clip_grad_norm
 from rnn_guide.devices import pick_device, seed_everything
+from rnn_guide.history import History
 
 __all__ = [
     "Checkpoint",
@@ -76,67 +84,7 @@ LossFn: TypeAlias = Callable[[Any, Any], torch.Tensor]
 Metric: TypeAlias = Callable[[Any, Any], float]
 ClipSpec: TypeAlias = "float | str | AutoClip | Callable[[list[torch.Tensor]], Any] | None"
 
-CHECKPOINT_FORMAT = "rnn_guide.checkpoint"
-CHECKPOINT_VERSION = 1
 _RESERVED_METRIC_NAMES = ("loss", "train_loss", "valid_loss")
-
-
-# ----------------------------------------------------------------------------------------------------
-# History
-# ----------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class History:
-    """What :func:`fit` measured, one entry per completed epoch.
-
-    Epochs are numbered from 1: entry ``i`` of each list belongs to epoch ``i + 1``.
-
-    Attributes:
-        train_loss: mean training loss of each epoch (weighted by batch size, over the steps that were not
-            skipped; ``nan`` if every step was skipped).
-        valid_loss: mean validation loss after each epoch (empty without validation data).
-        metrics: metric name -> value on the validation data after each epoch.
-        grad_norms: for each epoch, the total gradient L2 norm of every step before clipping (``nan``/``inf``
-            for a skipped step). With ``clip=max_norm`` a step was clipped iff its norm exceeds ``max_norm``
-            (less the ``1e-6`` that ``clip_grad_norm_`` adds).
-        skipped_steps: number of steps per epoch skipped because the gradient was not finite.
-        learning_rates: learning rate of the first parameter group during each epoch.
-        epoch_times: wall-clock seconds of each epoch (training and validation, without checkpointing).
-        best_epoch: number (from 1) of the epoch with the best monitored value, or ``None`` if the monitored
-            value is not available (e.g. ``"valid_loss"`` without validation data).
-        stopped_early: ``True`` if early stopping ended the run before ``epochs``.
-    """
-
-    train_loss: list[float] = field(default_factory=list)
-    valid_loss: list[float] = field(default_factory=list)
-    metrics: dict[str, list[float]] = field(default_factory=dict)
-    grad_norms: list[list[float]] = field(default_factory=list)
-    skipped_steps: list[int] = field(default_factory=list)
-    learning_rates: list[float] = field(default_factory=list)
-    epoch_times: list[float] = field(default_factory=list)
-    best_epoch: int | None = None
-    stopped_early: bool = False
-
-    @property
-    def epochs(self) -> int:
-        """Number of completed epochs."""
-        return len(self.train_loss)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A plain dict (lists, floats, ints), safe for ``torch.load(weights_only=True)`` and JSON."""
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> History:
-        """Rebuild a :class:`History` from :meth:`to_dict`'s output."""
-        if not isinstance(data, Mapping):
-            raise TypeError(f"data must be a dict made by History.to_dict(), got {describe(data)}")
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - names)
-        if unknown:
-            raise ValueError(f"data has keys that History does not know: {unknown}")
-        return cls(**dict(data))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -417,413 +365,6 @@ def predict(
 
 
 # ----------------------------------------------------------------------------------------------------
-# Random number generators
-# ----------------------------------------------------------------------------------------------------
-
-
-def _loader_generators(loaders: Sequence[Any]) -> list[torch.Generator]:
-    """The distinct ``torch.Generator`` objects a ``DataLoader`` draws its shuffling and worker seeds from."""
-    found: list[torch.Generator] = []
-    for loader in loaders:
-        if loader is None:
-            continue
-        sampler = getattr(loader, "sampler", None)
-        batch_sampler = getattr(loader, "batch_sampler", None)
-        candidates = (
-            getattr(loader, "generator", None),
-            getattr(sampler, "generator", None),
-            getattr(getattr(batch_sampler, "sampler", None), "generator", None),
-        )
-        for generator in candidates:
-            if isinstance(generator, torch.Generator) and all(generator is not g for g in found):
-                found.append(generator)
-    return found
-
-
-def capture_rng_state(*loaders: Any) -> dict[str, Any]:
-    """The state of every random number generator a training loop uses, in ``weights_only``-safe form.
-
-    Args:
-        *loaders: ``DataLoader`` objects (or any data) whose own ``torch.Generator`` (``generator=`` of the
-            loader or of its sampler) should be captured too. Loaders without one shuffle with PyTorch's
-            global generator, which is always captured.
-
-    Returns:
-        ``{"torch": ByteTensor, "cuda": [ByteTensor, ...], "numpy": {...}, "python": {...},
-        "generators": [ByteTensor, ...]}``; NumPy's and Python's states are stored as tensors and numbers so
-        that ``torch.load(..., weights_only=True)`` reads them.
-    """
-    algorithm, keys, position, has_gauss, cached_gaussian = np.random.get_state(legacy=True)
-    version, internal, gauss_next = random.getstate()
-    cuda_ready = torch.cuda.is_available() and torch.cuda.is_initialized()
-    return {
-        "torch": torch.get_rng_state(),
-        "cuda": list(torch.cuda.get_rng_state_all()) if cuda_ready else [],
-        "numpy": {
-            "algorithm": str(algorithm),
-            "keys": torch.from_numpy(np.asarray(keys, dtype=np.int64)),
-            "position": int(position),
-            "has_gauss": int(has_gauss),
-            "cached_gaussian": float(cached_gaussian),
-        },
-        "python": {
-            "version": int(version),
-            "internal": torch.tensor(internal, dtype=torch.int64),
-            "gauss_next": gauss_next,
-        },
-        "generators": [g.get_state() for g in _loader_generators(loaders)],
-    }
-
-
-def restore_rng_state(state: Mapping[str, Any], *loaders: Any) -> None:
-    """Restore the generators captured by :func:`capture_rng_state`.
-
-    Args:
-        state: :func:`capture_rng_state`'s result (also as read back from a checkpoint).
-        *loaders: loaders built like those passed to :func:`capture_rng_state`, in the same order; their
-            own ``torch.Generator`` objects get the captured states. CUDA states are restored only when as
-            many CUDA devices are available as were captured.
-
-    Raises:
-        ValueError: if ``state`` is malformed, or the loaders hold a different number of generators than
-            were captured.
-    """
-    if not isinstance(state, Mapping) or not {"torch", "numpy", "python"} <= set(state):
-        raise ValueError(f"state must be a dict made by capture_rng_state(), got {describe(state)}")
-    generators = _loader_generators(loaders)
-    saved = list(state.get("generators", []))
-    if len(saved) != len(generators):
-        raise ValueError(
-            f"the data loaders hold {len(generators)} torch.Generator(s) but the saved state has "
-            f"{len(saved)}; build the loaders the same way as in the interrupted run"
-        )
-    torch.set_rng_state(state["torch"])
-    cuda = list(state.get("cuda", []))
-    if cuda and torch.cuda.is_available() and torch.cuda.device_count() == len(cuda):
-        torch.cuda.set_rng_state_all(cuda)
-    np_state = state["numpy"]
-    np.random.set_state(
-        (
-            np_state["algorithm"],
-            np_state["keys"].numpy().astype(np.uint32),
-            np_state["position"],
-            np_state["has_gauss"],
-            np_state["cached_gaussian"],
-        )
-    )
-    py_state = state["python"]
-    random.setstate((py_state["version"], tuple(py_state["internal"].tolist()), py_state["gauss_next"]))
-    for generator, generator_state in zip(generators, saved, strict=True):
-        generator.set_state(generator_state)
-
-
-# ----------------------------------------------------------------------------------------------------
-# Checkpoints
-# ----------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Checkpoint:
-    """The contents of a checkpoint file (see :func:`save_checkpoint`).
-
-    Attributes:
-        epoch: number of completed epochs when it was written.
-        config: the model's configuration, with at least ``"class_name"``.
-        model_state: the model's ``state_dict()``.
-        optimizer_state: the optimizer's ``state_dict()``, or ``None``.
-        scheduler_state: the learning-rate scheduler's ``state_dict()``, or ``None``.
-        history: the :class:`History` up to ``epoch``, or ``None``.
-        rng_state: :func:`capture_rng_state`'s result at the time of writing.
-        extra: anything else the caller stored (plain values and tensors).
-        training_state: :func:`fit`'s own bookkeeping (early stopping, best weights, AutoClip), or ``None``.
-    """
-
-    epoch: int
-    config: dict[str, Any]
-    model_state: dict[str, torch.Tensor]
-    optimizer_state: dict[str, Any] | None = None
-    scheduler_state: dict[str, Any] | None = None
-    history: History | None = None
-    rng_state: dict[str, Any] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    training_state: dict[str, Any] | None = None
-
-
-def model_config(model: nn.Module) -> dict[str, Any]:
-    """The configuration stored with a model's checkpoint: ``{"class_name": ..., **model.config}``.
-
-    A model may describe itself with a ``config`` attribute (a dict, a dataclass, or a method returning
-    either) holding its constructor arguments; :func:`load_checkpoint` compares ``"class_name"``.
-    """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {describe(model)}")
-    config = getattr(model, "config", None)
-    if callable(config):
-        config = config()
-    if dataclasses.is_dataclass(config) and not isinstance(config, type):
-        config = dataclasses.asdict(config)
-    extra = dict(config) if isinstance(config, Mapping) else {}
-    return {"class_name": type(model).__name__, **extra}
-
-
-def _check_plain(value: Any, where: str) -> None:
-    """Raise unless ``value`` holds only what ``torch.load(weights_only=True)`` can read back."""
-    if value is None or isinstance(value, (bool, int, float, str, torch.Tensor)):
-        return
-    if isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            _check_plain(item, f"{where}[{i}]")
-        return
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, (str, int)):
-                raise TypeError(f"{where} keys must be strings or integers, got {describe(key)}")
-            _check_plain(item, f"{where}[{key!r}]")
-        return
-    raise TypeError(
-        f"{where} must hold only tensors, numbers, strings, booleans, None, lists and dicts "
-        f"(what torch.load(weights_only=True) reads), got {describe(value)}"
-    )
-
-
-def _save_atomically(payload: Mapping[str, Any], path: Path) -> None:
-    """``torch.save`` to a temporary file in the same folder, fsync, then ``os.replace`` over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            torch.save(dict(payload), handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        directory = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-
-
-def _check_path(name: str, path: Any) -> Path:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a file path, got {describe(path)}")
-    return Path(path)
-
-
-def _write_checkpoint(
-    path: Path,
-    *,
-    model: nn.Module,
-    optimizer: torch.optim.Optimizer | None,
-    scheduler: Any,
-    epoch: int,
-    config: Mapping[str, Any],
-    history: History | None,
-    extra: Mapping[str, Any],
-    loaders: Sequence[Any],
-    training_state: Mapping[str, Any] | None,
-) -> None:
-    payload = {
-        "format": CHECKPOINT_FORMAT,
-        "format_version": CHECKPOINT_VERSION,
-        "epoch": epoch,
-        "config": dict(config),
-        "model_state": model.state_dict(),
-        "optimizer_state": optimizer.state_dict() if optimizer is not None else None,
-        "scheduler_state": scheduler.state_dict() if scheduler is not None else None,
-        "history": history.to_dict() if history is not None else None,
-        "rng_state": capture_rng_state(*loaders),
-        "extra": dict(extra),
-        "training_state": dict(training_state) if training_state is not None else None,
-    }
-    _save_atomically(payload, path)
-
-
-def _full_config(model: nn.Module, config: Any) -> dict[str, Any]:
-    if config is None:
-        full = model_config(model)
-    elif isinstance(config, Mapping):
-        full = dict(config)
-        full.setdefault("class_name", type(model).__name__)
-    else:
-        raise TypeError(f"config must be a dict or None, got {describe(config)}")
-    _check_plain(full, "config")
-    return full
-
-
-def save_checkpoint(
-    path: str | os.PathLike[str],
-    *,
-    model: nn.Module,
-    optimizer: torch.optim.Optimizer | None = None,
-    scheduler: Any = None,
-    epoch: int,
-    config: Mapping[str, Any] | None = None,
-    history: History | None = None,
-    extra: Mapping[str, Any] | None = None,
-    loaders: Sequence[Any] = (),
-) -> Path:
-    """Write a checkpoint atomically: a crash while writing leaves the previous file at ``path`` intact.
-
-    The file is written to a temporary file in the same folder, flushed to disk (``fsync``) and renamed over
-    ``path`` with ``os.replace``. It holds only tensors, numbers, strings, lists and dicts, so
-    :func:`load_checkpoint` reads it with ``torch.load(..., weights_only=True)``.
-
-    Args:
-        path: the file to write; its folder is created if missing.
-        model: the model whose ``state_dict()`` to store.
-        optimizer: its ``state_dict()`` is stored too (needed to resume).
-        scheduler: a learning-rate scheduler whose ``state_dict()`` is stored.
-        epoch: number of completed epochs, ``>= 0``.
-        config: the model's configuration (constructor arguments, plain values). ``"class_name"`` is added
-            from ``type(model).__name__`` unless present. Default: :func:`model_config`.
-        history: the :class:`History` so far.
-        extra: more plain values or tensors to store, returned as :attr:`Checkpoint.extra`.
-        loaders: ``DataLoader`` objects whose own ``torch.Generator`` states to store with the global random
-            number generator states (captured now, see :func:`capture_rng_state`).
-
-    Returns:
-        ``path`` as a ``Path``.
-
-    Raises:
-        TypeError: if an argument has the wrong type, or ``config``/``extra`` hold values that
-            ``weights_only`` loading cannot read (e.g. arbitrary objects).
-        ValueError: if ``epoch`` is negative.
-    """
-    target = _check_path("path", path)
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {describe(model)}")
-    if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got {describe(optimizer)}")
-    if scheduler is not None and not hasattr(scheduler, "state_dict"):
-        raise TypeError(f"scheduler must have a state_dict() method, got {describe(scheduler)}")
-    check_int("epoch", epoch, minimum=0)
-    if history is not None and not isinstance(history, History):
-        raise TypeError(f"history must be a History or None, got {describe(history)}")
-    extra_dict = {} if extra is None else extra
-    if not isinstance(extra_dict, Mapping):
-        raise TypeError(f"extra must be a dict or None, got {describe(extra)}")
-    _check_plain(extra_dict, "extra")
-    _write_checkpoint(
-        target,
-        model=model,
-        optimizer=optimizer,
-        scheduler=scheduler,
-        epoch=epoch,
-        config=_full_config(model, config),
-        history=history,
-        extra=extra_dict,
-        loaders=loaders,
-        training_state=None,
-    )
-    return target
-
-
-def _check_state_dict(model: nn.Module, state: Mapping[str, torch.Tensor], source: str) -> None:
-    """Raise ``ValueError`` listing missing, unexpected and mis-shaped entries of ``state`` for ``model``."""
-    own = model.state_dict()
-    missing = [k for k in own if k not in state]
-    unexpected = [k for k in state if k not in own]
-    mismatched = [
-        f"{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(own[k].shape)}"
-        for k in own
-        if k in state and isinstance(state[k], torch.Tensor) and state[k].shape != own[k].shape
-    ]
-    if missing or unexpected or mismatched:
-        parts = []
-        if missing:
-            parts.append(f"missing keys {missing[:5]}{' ...' if len(missing) > 5 else ''}")
-        if unexpected:
-            parts.append(f"unexpected keys {unexpected[:5]}{' ...' if len(unexpected) > 5 else ''}")
-        if mismatched:
-            parts.append(f"shape mismatches {mismatched[:5]}{' ...' if len(mismatched) > 5 else ''}")
-        raise ValueError(f"{source} does not fit model {type(model).__name__}: " + "; ".join(parts))
-
-
-def load_checkpoint(
-    path: str | os.PathLike[str],
-    *,
-    model: nn.Module | None = None,
-    optimizer: torch.optim.Optimizer | None = None,
-    scheduler: Any = None,
-    map_location: str | torch.device = "cpu",
-) -> Checkpoint:
-    """Read a checkpoint with ``torch.load(..., weights_only=True)`` and optionally load it into objects.
-
-    Args:
-        path: a file written by :func:`save_checkpoint` (or by :func:`fit`).
-        model: if given, its weights are replaced by the checkpoint's, after checking that the checkpoint's
-            ``config["class_name"]`` is ``type(model).__name__`` and that every key and shape matches.
-        optimizer: if given, its state is replaced by the checkpoint's.
-        scheduler: if given, its state is replaced by the checkpoint's.
-        map_location: where to put the loaded tensors (default ``"cpu"``).
-
-    Returns:
-        A :class:`Checkpoint`.
-
-    Raises:
-        FileNotFoundError: if ``path`` does not exist.
-        ValueError: if the file is not an rnn_guide checkpoint (or not loadable with ``weights_only=True``),
-            belongs to another model class, or its weights do not fit ``model``; or the optimizer/scheduler
-            state is missing or does not fit.
-    """
-    source = _check_path("path", path)
-    for name, value, kind in (("model", model, nn.Module), ("optimizer", optimizer, torch.optim.Optimizer)):
-        if value is not None and not isinstance(value, kind):
-            raise TypeError(f"{name} must be a {kind.__name__} or None, got {describe(value)}")
-    if not source.is_file():
-        raise FileNotFoundError(f"checkpoint file {str(source)!r} does not exist")
-    try:
-        payload = torch.load(source, map_location=map_location, weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError) as error:
-        raise ValueError(
-            f"{str(source)!r} is not a checkpoint that torch.load(weights_only=True) can read: {error}"
-        ) from error
-    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{str(source)!r} is not an rnn_guide checkpoint (no format marker)")
-    if payload.get("format_version") != CHECKPOINT_VERSION:
-        raise ValueError(
-            f"{str(source)!r} has checkpoint format version {payload.get('format_version')!r}, "
-            f"this version of rnn_guide reads version {CHECKPOINT_VERSION}"
-        )
-    config = payload["config"]
-    if model is not None:
-        saved_class = config.get("class_name")
-        if saved_class is not None and saved_class != type(model).__name__:
-            raise ValueError(f"{str(source)!r} holds a {saved_class}, got model of class {type(model).__name__}")
-        _check_state_dict(model, payload["model_state"], f"checkpoint {str(source)!r}")
-        model.load_state_dict(payload["model_state"])
-    for name, target, key in (
-        ("optimizer", optimizer, "optimizer_state"),
-        ("scheduler", scheduler, "scheduler_state"),
-    ):
-        if target is None:
-            continue
-        if payload[key] is None:
-            raise ValueError(f"{str(source)!r} holds no {name} state, got {name}={describe(target)}")
-        try:
-            target.load_state_dict(payload[key])
-        except (ValueError, KeyError, RuntimeError) as error:
-            raise ValueError(f"the {name} state in {str(source)!r} does not fit {name}: {error}") from error
-    history = payload["history"]
-    return Checkpoint(
-        epoch=payload["epoch"],
-        config=config,
-        model_state=payload["model_state"],
-        optimizer_state=payload["optimizer_state"],
-        scheduler_state=payload["scheduler_state"],
-        history=History.from_dict(history) if history is not None else None,
-        rng_state=payload["rng_state"],
-        extra=payload["extra"],
-        training_state=payload["training_state"],
-    )
-
-
-# ----------------------------------------------------------------------------------------------------
 # The loop
 # ----------------------------------------------------------------------------------------------------
 
@@ -831,9 +372,10 @@ def load_checkpoint(
 class _StepClipper:
     """Turns ``fit``'s ``clip`` argument into one call per step that records and returns the pre-clip norm.
 
-    The total norm is computed once per step (by ``clip_grad_norm`` or ``AutoClip`` when they clip) and
-    appended to the tracker's ``history``. A tracker with ``per_parameter=True`` records with its own
-    ``record`` before clipping, at the cost of a second norm.
+    The total norm is computed once per step (by ``clip_grad_norm`` or ``AutoClip`` when they clip, else as
+    ``clip_grad_norm_`` computes it) and appended to the tracker's ``history``: calling ``tracker.record``
+    as well would compute it a second time, with a second host synchronisation. A tracker with
+    ``per_parameter=True`` records with its own ``record`` before clipping, at the cost of a second norm.
     """
 
     def __init__(
