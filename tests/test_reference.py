@@ -53,9 +53,7 @@ def assert_same(expected: object, actual: object, where: str = "result") -> None
     else:
         assert isinstance(expected, torch.Tensor), f"{where}: unexpected {type(expected)}"
         assert isinstance(actual, torch.Tensor), f"{where}: expected a tensor, got {type(actual)}"
-        assert actual.shape == expected.shape, (
-            f"{where}: shape {tuple(actual.shape)} != {tuple(expected.shape)}"
-        )
+        assert actual.shape == expected.shape, f"{where}: shape {tuple(actual.shape)} != {tuple(expected.shape)}"
         assert actual.dtype == expected.dtype, f"{where}: dtype {actual.dtype} != {expected.dtype}"
         difference = (actual - expected).abs().max().item() if expected.numel() else 0.0
         assert difference <= TOLERANCE, f"{where}: max abs difference {difference:.3g}"
@@ -122,9 +120,7 @@ def cell_cases(draw: st.DrawFn) -> tuple[nn.Module, torch.Tensor, object]:
     input = torch.randn((*batch_dims, input_size), generator=generator, dtype=torch.float64)
     hx = None
     if draw(st.booleans()):
-        h, c = (
-            torch.randn((*batch_dims, hidden_size), generator=generator, dtype=torch.float64) for _ in "hc"
-        )
+        h, c = (torch.randn((*batch_dims, hidden_size), generator=generator, dtype=torch.float64) for _ in "hc")
         hx = (h, c) if kind == "LSTMCell" else h
     return module, input, hx
 
@@ -134,9 +130,7 @@ def cell_cases(draw: st.DrawFn) -> tuple[nn.Module, torch.Tensor, object]:
 def test_forward_matches_recurrent_layers(case: tuple[nn.Module, object, object]) -> None:
     module, input, hx = case
     layout = "packed" if isinstance(input, PackedSequence) else f"{input.dim()}-D"
-    sorted_ = (
-        "" if not isinstance(input, PackedSequence) else f" enforce_sorted={input.sorted_indices is None}"
-    )
+    sorted_ = "" if not isinstance(input, PackedSequence) else f" enforce_sorted={input.sorted_indices is None}"
     event(f"{type(module).__name__} {layout}{sorted_} hx={'given' if hx is not None else 'default'}")
     with torch.no_grad():
         expected = module(input, hx)
@@ -179,16 +173,12 @@ def gru_original_by_hand(x: list, h: list, w_ih: list, w_hh: list, b_ih: list, b
 
     r = [sigmoid(row(w_ih, j, x) + b_ih[j] + row(w_hh, j, h) + b_hh[j]) for j in range(size)]
     z = [
-        sigmoid(row(w_ih, size + j, x) + b_ih[size + j] + row(w_hh, size + j, h) + b_hh[size + j])
-        for j in range(size)
+        sigmoid(row(w_ih, size + j, x) + b_ih[size + j] + row(w_hh, size + j, h) + b_hh[size + j]) for j in range(size)
     ]
     reset_h = [r[k] * h[k] for k in range(size)]
     n = [
         math.tanh(
-            row(w_ih, 2 * size + j, x)
-            + b_ih[2 * size + j]
-            + row(w_hh, 2 * size + j, reset_h)
-            + b_hh[2 * size + j]
+            row(w_ih, 2 * size + j, x) + b_ih[2 * size + j] + row(w_hh, 2 * size + j, reset_h) + b_hh[2 * size + j]
         )
         for j in range(size)
     ]
@@ -197,9 +187,7 @@ def gru_original_by_hand(x: list, h: list, w_ih: list, w_hh: list, b_ih: list, b
 
 @settings(max_examples=200, deadline=None, derandomize=False)
 @given(input_size=SIZES, hidden_size=SIZES, seed=st.integers(0, 2**31 - 1))
-def test_gru_cell_original_matches_its_equations_written_by_hand(
-    input_size: int, hidden_size: int, seed: int
-) -> None:
+def test_gru_cell_original_matches_its_equations_written_by_hand(input_size: int, hidden_size: int, seed: int) -> None:
     cell = randomize(nn.GRUCell(input_size, hidden_size).double(), seed, scale=2.0)
     generator = torch.Generator().manual_seed(seed + 1)
     x = torch.randn(input_size, generator=generator, dtype=torch.float64)
@@ -251,9 +239,7 @@ def test_lstm_cell_with_projection_matches_a_projected_lstm_layer() -> None:
     params = [layer.weight_ih_l0, layer.weight_hh_l0, layer.bias_ih_l0, layer.bias_hh_l0, layer.weight_hr_l0]
     with torch.no_grad():
         _, (h_n, c_n) = layer(x)
-        h, c = lstm_cell(
-            x[0], torch.zeros(4, 2, dtype=torch.float64), torch.zeros(4, 5, dtype=torch.float64), *params
-        )
+        h, c = lstm_cell(x[0], torch.zeros(4, 2, dtype=torch.float64), torch.zeros(4, 5, dtype=torch.float64), *params)
     assert h.shape == (4, 2) and c.shape == (4, 5)
     assert (h - h_n[0]).abs().max() <= TOLERANCE and (c - c_n[0]).abs().max() <= TOLERANCE
 

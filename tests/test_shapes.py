@@ -152,9 +152,7 @@ def test_lstm_with_projection_by_hand() -> None:
     assert parameter_count_for(
         "LSTM", input_size=10, hidden_size=20, num_layers=2, bidirectional=True, proj_size=5
     ) == (2 * (1200 + 160 + 100) + 2 * (1200 + 160 + 100))
-    rows = {
-        r.name: r.formula for r in parameter_table_for("LSTM", input_size=10, hidden_size=20, proj_size=5)
-    }
+    rows = {r.name: r.formula for r in parameter_table_for("LSTM", input_size=10, hidden_size=20, proj_size=5)}
     assert rows == {
         "weight_ih_l0": "(4·H, H_in)",
         "weight_hh_l0": "(4·H, P)",

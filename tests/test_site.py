@@ -184,5 +184,6 @@ def test_jieba_dictionary_covers_the_glossary() -> None:
     glossary = (ROOT / "docs" / "glossary.zh.md").read_text(encoding="utf-8")
     terms = re.findall(r"^\| ([^|{（]+?)(?:（[^）]*）)? \{ #", glossary, re.M)
     assert terms, "no terms found in the Chinese glossary"
-    missing = [t.strip() for t in terms if t.strip() not in dictionary and not t.strip().isascii()]
+    words = [word for term in terms for word in re.findall(r"[\u4e00-\u9fff]+", term)]
+    missing = [word for word in words if word not in dictionary]
     assert not missing, f"glossary terms missing from hooks/jieba_user_dict.txt (search would split them): {missing}"

@@ -114,15 +114,40 @@ def golden_files() -> list[Path]:
     return sorted(SNIPPETS.rglob(f"{OUTPUT_DIR_NAME}/*.txt"))
 
 
-def _reset_global_state() -> None:
-    """Make each snippet start as in a fresh interpreter (print options, plots)."""
+@contextlib.contextmanager
+def _fresh_global_state():
+    """Run a snippet as in a fresh interpreter, and undo what it changed globally.
+
+    A reader runs a snippet on its own; here snippets share one process with each other
+    and with the unit tests, so print options, gradient mode, default dtype, determinism,
+    thread count, warning filters and open figures are reset before and restored after.
+    """
+    import warnings
+
     import torch
 
+    saved = (
+        torch.is_grad_enabled(),
+        torch.get_default_dtype(),
+        torch.are_deterministic_algorithms_enabled(),
+        torch.is_deterministic_algorithms_warn_only_enabled(),
+        torch.get_num_threads(),
+    )
     torch.set_printoptions(profile="default")
     with contextlib.suppress(ImportError):
         import matplotlib.pyplot as plt
 
         plt.close("all")
+    try:
+        with warnings.catch_warnings():
+            yield
+    finally:
+        grad, dtype, deterministic, warn_only, threads = saved
+        torch.set_grad_enabled(grad)
+        torch.set_default_dtype(dtype)
+        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
+        torch.set_num_threads(threads)
+        torch.set_printoptions(profile="default")
 
 
 def run_snippet(path: Path, figure_dir: Path) -> SnippetRun:
@@ -138,32 +163,32 @@ def run_snippet(path: Path, figure_dir: Path) -> SnippetRun:
     before = {p.name for p in figure_dir.iterdir()}
     old_cwd, old_env = os.getcwd(), os.environ.get("RNN_GUIDE_FIGURE_DIR")
     old_argv = sys.argv
-    _reset_global_state()
     os.chdir(ROOT)
     os.environ["RNN_GUIDE_FIGURE_DIR"] = str(figure_dir)
     sys.argv = [str(path)]
     try:
-        for chunk in parse_chunks(path):
-            # Pad with blank lines so that tracebacks show the real line numbers.
-            source = "\n" * (chunk.first_line - 1) + "".join(chunk.lines)
-            code = compile(source, str(path), "exec")
-            buffer = io.StringIO()
-            try:
-                with contextlib.redirect_stdout(buffer):
-                    exec(code, namespace)
-            except BaseException as error:
-                where = f"section {chunk.section!r}" if chunk.section else "code outside sections"
-                tb = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-                raise SnippetError(f"{path.relative_to(ROOT)} failed in {where}:\n{tb}") from None
-            printed = buffer.getvalue()
-            if chunk.section is None:
-                if printed:
-                    raise SnippetError(
-                        f"{path.relative_to(ROOT)}:{chunk.first_line}: code outside any section printed "
-                        f"{printed[:200]!r}; readers would see output without the code that made it"
-                    )
-            elif printed:
-                run.outputs[chunk.section] = printed
+        with _fresh_global_state():
+            for chunk in parse_chunks(path):
+                # Pad with blank lines so that tracebacks show the real line numbers.
+                source = "\n" * (chunk.first_line - 1) + "".join(chunk.lines)
+                code = compile(source, str(path), "exec")
+                buffer = io.StringIO()
+                try:
+                    with contextlib.redirect_stdout(buffer):
+                        exec(code, namespace)
+                except BaseException as error:
+                    where = f"section {chunk.section!r}" if chunk.section else "code outside sections"
+                    tb = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+                    raise SnippetError(f"{path.relative_to(ROOT)} failed in {where}:\n{tb}") from None
+                printed = buffer.getvalue()
+                if chunk.section is None:
+                    if printed:
+                        raise SnippetError(
+                            f"{path.relative_to(ROOT)}:{chunk.first_line}: code outside any section printed "
+                            f"{printed[:200]!r}; readers would see output without the code that made it"
+                        )
+                elif printed:
+                    run.outputs[chunk.section] = printed
     finally:
         os.chdir(old_cwd)
         sys.argv = old_argv

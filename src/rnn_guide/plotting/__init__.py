@@ -6,15 +6,28 @@
 
 from __future__ import annotations
 
+from rnn_guide.plotting.gates import plot_gates
 from rnn_guide.plotting.hidden import plot_hidden_trajectory
+from rnn_guide.plotting.layout import final_state_positions, plot_state_layout, plot_unrolled_loop
+from rnn_guide.plotting.packing import packed_layout, plot_packing
+from rnn_guide.plotting.pitfalls import plot_gradient_clipping
 from rnn_guide.plotting.style import LANGUAGES, SYMBOLS, add_labels, label, save_figure, use_style
+from rnn_guide.plotting.unrolled import plot_unrolled
 
 __all__ = [
     "LANGUAGES",
     "SYMBOLS",
     "add_labels",
+    "final_state_positions",
     "label",
+    "packed_layout",
+    "plot_gates",
+    "plot_gradient_clipping",
     "plot_hidden_trajectory",
+    "plot_packing",
+    "plot_state_layout",
+    "plot_unrolled",
+    "plot_unrolled_loop",
     "save_figure",
     "use_style",
 ]

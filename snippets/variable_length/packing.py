@@ -1,0 +1,79 @@
+"""Padding and packing a batch of variable-length sequences."""
+
+import os
+from pathlib import Path
+
+from rnn_guide.plotting import save_figure
+
+FIGURES = Path(os.environ.get("RNN_GUIDE_FIGURE_DIR", "docs/assets/figures"))
+
+# --8<-- [start:pad-sequence]
+import torch
+from torch.nn.utils.rnn import pad_sequence
+
+# Four token sequences of lengths 3, 5, 2 and 4 (values: sequence, step)
+tokens = [
+    torch.tensor([11, 12, 13]),
+    torch.tensor([21, 22, 23, 24, 25]),
+    torch.tensor([31, 32]),
+    torch.tensor([41, 42, 43, 44]),
+]
+print(pad_sequence(tokens))  # default (L, N): one column per sequence
+print(pad_sequence(tokens, batch_first=True, padding_value=-1))  # (N, L)
+# --8<-- [end:pad-sequence]
+
+# --8<-- [start:pack-padded]
+from torch.nn.utils.rnn import pack_padded_sequence
+
+padded = pad_sequence(tokens, batch_first=True)  # (N, L) = (4, 5)
+lengths = torch.tensor([3, 5, 2, 4])
+packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+print("data            ", packed.data)
+print("batch_sizes     ", packed.batch_sizes)
+print("sorted_indices  ", packed.sorted_indices)
+print("unsorted_indices", packed.unsorted_indices)
+# --8<-- [end:pack-padded]
+
+# --8<-- [start:plot-en]
+from rnn_guide.plotting.packing import plot_packing
+
+fig = plot_packing(lengths, language="en")
+# --8<-- [end:plot-en]
+
+save_figure(fig, FIGURES / "variable-length-packing-en.svg")
+
+# --8<-- [start:plot-zh]
+from rnn_guide.plotting.packing import plot_packing
+
+fig = plot_packing(lengths, language="zh")
+# --8<-- [end:plot-zh]
+
+save_figure(fig, FIGURES / "variable-length-packing-zh.svg")
+
+# --8<-- [start:enforce-sorted]
+# enforce_sorted=True, the default, refuses the lengths 3, 5, 2, 4
+try:
+    pack_padded_sequence(padded, lengths, batch_first=True)
+except RuntimeError as error:
+    print("RuntimeError:", error)
+
+# Sorting the batch yourself gives the same data, with no order to undo
+order = lengths.argsort(descending=True)  # longest first
+by_length = pack_padded_sequence(padded[order], lengths[order], batch_first=True)
+print("same data:", torch.equal(by_length.data, packed.data))
+print("sorted_indices:", by_length.sorted_indices)
+# --8<-- [end:enforce-sorted]
+
+# --8<-- [start:lengths-cpu]
+# "meta" stands in for "cuda" here: the check rejects every device but the CPU
+lengths_elsewhere = lengths.to("meta")
+try:
+    pack_padded_sequence(padded, lengths_elsewhere, batch_first=True)
+except RuntimeError as error:
+    print("RuntimeError:", error)
+
+# Fine: lengths on the CPU (a no-op if they already are), or a plain list
+for fine in (lengths.cpu(), [3, 5, 2, 4]):
+    again = pack_padded_sequence(padded, fine, batch_first=True, enforce_sorted=False)
+    print(type(fine).__name__, "->", again.batch_sizes.tolist())
+# --8<-- [end:lengths-cpu]
