@@ -1,0 +1,238 @@
+"""Loaders for the series used in the guide: AirPassengers, monthly sunspots and ETTh1.
+
+Nothing is downloaded here. A loader reads ``path`` if given, otherwise the file of that name in
+``data_dir`` or in the directory named by the environment variable ``RNN_GUIDE_DATA``. Known files are
+checked against their published SHA-256 so that results are comparable with the protocols' numbers.
+Files are read with the standard ``csv`` module (pandas is not needed).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "DATASETS",
+    "DATA_ENV_VAR",
+    "TimeSeries",
+    "data_file",
+    "load_air_passengers",
+    "load_csv_series",
+    "load_etth1",
+    "load_sunspots",
+]
+
+DATA_ENV_VAR = "RNN_GUIDE_DATA"
+
+
+@dataclass(frozen=True)
+class _KnownFile:
+    filename: str
+    sha256: str
+    source: str
+
+
+DATASETS: dict[str, _KnownFile] = {
+    "air_passengers": _KnownFile(
+        "AirPassengers.csv",
+        "28af0eb869db6d9fbd31d5af03993a0cbf36c0857c3eb046a068c094b60da851",
+        "Box & Jenkins series G; R datasets::AirPassengers or sktime's datasets/data/Airline/Airline.csv "
+        "(columns Date,Passengers)",
+    ),
+    "sunspots": _KnownFile(
+        "sunspots_monthly_1749_1983.csv",
+        "5af2ea985a3ee4c120f5825c9d028a3cff35d4b30d470896e2e7876575723f27",
+        "R datasets::sunspots (also pmdarima's datasets/data/sunspots.txt.gz), as columns month,sunspots",
+    ),
+    "etth1": _KnownFile(
+        "ETTh1.csv",
+        "f18de3ad269cef59bb07b5438d79bb3042d3be49bdeecf01c1cd6d29695ee066",
+        "https://github.com/zhouhaoyi/ETDataset, file ETT-small/ETTh1.csv",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class TimeSeries:
+    """A loaded series: values, column names and the time stamps of the rows.
+
+    Attributes:
+        values: float64 array ``(T, C)``.
+        columns: the ``C`` column names.
+        index: the ``T`` time stamps as written in the file (e.g. ``"1949-01"``).
+    """
+
+    values: np.ndarray
+    columns: tuple[str, ...]
+    index: tuple[str, ...] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def column(self, name: str) -> np.ndarray:
+        """The 1-D values ``(T,)`` of column ``name``."""
+        if name not in self.columns:
+            raise ValueError(f"name must be one of the columns {list(self.columns)}, got {name!r}")
+        return self.values[:, self.columns.index(name)]
+
+    def row_of(self, stamp: str) -> int:
+        """The first row whose time stamp starts with ``stamp`` (e.g. ``"1959"`` or ``"1959-01"``)."""
+        for row, value in enumerate(self.index):
+            if value.startswith(stamp):
+                return row
+        raise ValueError(f"stamp {stamp!r} matches no row (the index runs from {self.index[0]} to {self.index[-1]})")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def data_file(name: str, *, path: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None) -> Path:
+    """Locate (and, for a known data set, verify) a data file.
+
+    Args:
+        name: a key of :data:`DATASETS` (``"air_passengers"``, ``"sunspots"``, ``"etth1"``).
+        path: the file itself; wins over ``data_dir``.
+        data_dir: a directory that holds the file under its usual name; defaults to ``$RNN_GUIDE_DATA``.
+
+    Returns:
+        The path of an existing file whose SHA-256 matches the published one.
+
+    Raises:
+        FileNotFoundError: if the file cannot be found; the message names the source and where to put it.
+        ValueError: if the file's SHA-256 differs from the published one.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"name must be one of {sorted(DATASETS)}, got {name!r}")
+    known = DATASETS[name]
+    if path is None:
+        directory = data_dir if data_dir is not None else os.environ.get(DATA_ENV_VAR)
+        if directory is None:
+            raise FileNotFoundError(
+                f"{known.filename} not found: pass path=..., data_dir=..., or set the environment variable "
+                f"{DATA_ENV_VAR} to a directory that holds {known.filename}. Source: {known.source}"
+            )
+        path = Path(directory) / known.filename
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} does not exist; download {known.filename} from {known.source} and put it there "
+            f"(or point {DATA_ENV_VAR} to the directory that holds it)"
+        )
+    digest = _sha256(path)
+    if digest != known.sha256:
+        raise ValueError(
+            f"{path} has SHA-256 {digest}, expected {known.sha256} for {known.filename}; the file is not the "
+            f"published one (source: {known.source})"
+        )
+    return path
+
+
+def load_csv_series(
+    path: str | os.PathLike,
+    *,
+    columns: list[str] | None = None,
+    index_column: str | int | None = 0,
+) -> TimeSeries:
+    """Read a CSV file with a header row into a :class:`TimeSeries`.
+
+    Args:
+        path: the CSV file.
+        columns: value columns to keep (default: every column except the index column).
+        index_column: name or position of the time-stamp column, or ``None`` if there is none.
+
+    Returns:
+        The series; empty cells become NaN (see :func:`~rnn_guide.timeseries.interpolate_missing`).
+
+    Raises:
+        FileNotFoundError: if ``path`` does not exist.
+        ValueError: if a column is missing or a cell is not a number.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"path must be an existing CSV file, got {str(path)!r}")
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if len(rows) < 2:
+        raise ValueError(f"{path} must hold a header row and at least one data row, got {len(rows)} row(s)")
+    header, body = [h.strip() for h in rows[0]], rows[1:]
+    if isinstance(index_column, str):
+        if index_column not in header:
+            raise ValueError(f"index_column {index_column!r} is not a column of {path}; columns: {header}")
+        index_column = header.index(index_column)
+    if index_column is not None and not 0 <= index_column < len(header):
+        raise ValueError(f"index_column must be a column position below {len(header)}, got {index_column}")
+    if columns is None:
+        columns = [h for i, h in enumerate(header) if i != index_column]
+    missing = [c for c in columns if c not in header]
+    if missing or not columns:
+        raise ValueError(f"columns must be names in the header of {path} {header}, got {columns}")
+    positions = [header.index(c) for c in columns]
+    values = np.empty((len(body), len(positions)), dtype=np.float64)
+    for r, row in enumerate(body):
+        for j, position in enumerate(positions):
+            cell = row[position].strip() if position < len(row) else ""
+            try:
+                values[r, j] = float(cell) if cell else np.nan
+            except ValueError:
+                raise ValueError(
+                    f"column {columns[j]!r} of {path} must be numeric, got {cell!r} in data row {r + 1}"
+                ) from None
+    index = tuple(row[index_column] for row in body) if index_column is not None else tuple(map(str, range(len(body))))
+    return TimeSeries(values=values, columns=tuple(columns), index=index)
+
+
+def load_air_passengers(
+    *, path: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None
+) -> TimeSeries:
+    """Monthly international airline passengers (thousands), 1949-01 to 1960-12: ``(144, 1)``.
+
+    Args:
+        path: the CSV file (columns ``Date,Passengers``).
+        data_dir: directory holding ``AirPassengers.csv`` (default ``$RNN_GUIDE_DATA``).
+
+    Returns:
+        A :class:`TimeSeries` with the column ``"Passengers"``.
+    """
+    return load_csv_series(data_file("air_passengers", path=path, data_dir=data_dir), index_column="Date")
+
+
+def load_sunspots(*, path: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None) -> TimeSeries:
+    """Monthly mean relative sunspot numbers, 1749-01 to 1983-12: ``(2820, 1)``.
+
+    Args:
+        path: the CSV file (columns ``month,sunspots``).
+        data_dir: directory holding ``sunspots_monthly_1749_1983.csv`` (default ``$RNN_GUIDE_DATA``).
+
+    Returns:
+        A :class:`TimeSeries` with the column ``"sunspots"``.
+    """
+    return load_csv_series(data_file("sunspots", path=path, data_dir=data_dir), index_column="month")
+
+
+def load_etth1(
+    *,
+    path: str | os.PathLike | None = None,
+    data_dir: str | os.PathLike | None = None,
+    columns: list[str] | None = None,
+) -> TimeSeries:
+    """Hourly electricity transformer data, 2016-07-01 to 2018-06-26: ``(17420, 7)``.
+
+    Args:
+        path: the CSV file (columns ``date,HUFL,HULL,MUFL,MULL,LUFL,LULL,OT``).
+        data_dir: directory holding ``ETTh1.csv`` (default ``$RNN_GUIDE_DATA``).
+        columns: value columns to keep, e.g. ``["OT"]`` for the univariate task (default: all seven).
+
+    Returns:
+        A :class:`TimeSeries`; use :data:`~rnn_guide.timeseries.ETTH1_SPLIT` for the standard split.
+    """
+    return load_csv_series(data_file("etth1", path=path, data_dir=data_dir), columns=columns, index_column="date")
