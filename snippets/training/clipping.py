@@ -1,0 +1,183 @@
+"""Gradient clipping: norm or value, placement, max_norm, AutoClip and AGC."""
+
+import os
+from pathlib import Path
+
+FIGURES = Path(os.environ.get("RNN_GUIDE_FIGURE_DIR", "docs/assets/figures"))
+
+# --8<-- [start:norm-vs-value]
+import torch
+from torch import nn
+
+torch.set_printoptions(precision=4, sci_mode=False)
+# Two parameters whose gradients differ in scale
+a = torch.zeros(3, requires_grad=True)
+b = torch.zeros(2, requires_grad=True)
+grads = (torch.tensor([0.3, -0.4, 12.0]), torch.tensor([0.05, -0.2]))
+
+
+def set_grads():
+    a.grad, b.grad = grads[0].clone(), grads[1].clone()
+
+
+set_grads()
+total = nn.utils.clip_grad_norm_([a, b], max_norm=1.0)
+print(f"norm before: {total:.4f}")
+print("by norm  (max_norm=1):  ", a.grad, b.grad)
+set_grads()
+nn.utils.clip_grad_value_([a, b], clip_value=1.0)
+print("by value (clip_value=1):", a.grad, b.grad)
+# --8<-- [end:norm-vs-value]
+
+assert torch.allclose(a.grad, torch.tensor([0.3, -0.4, 1.0]))
+
+# --8<-- [start:task]
+from rnn_guide.tasks import adding_problem
+
+torch.set_num_threads(1)  # one thread: bit-identical losses on every run
+
+
+class AddingRNN(nn.Module):
+    """A ReLU nn.RNN over (N, L, 2) and a linear head on the last step."""
+
+    def __init__(self, hidden_size=32):
+        super().__init__()
+        self.rnn = nn.RNN(2, hidden_size, nonlinearity="relu", batch_first=True)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, x):
+        output, _ = self.rnn(x)  # (N, L, H)
+        return self.head(output[:, -1]).squeeze(-1)
+
+
+def make_model(seed=0):
+    torch.manual_seed(seed)
+    model = AddingRNN()
+    with torch.no_grad():  # large recurrent weights: gradients explode
+        nn.init.orthogonal_(model.rnn.weight_hh_l0, gain=1.4)
+    return model
+
+
+# --8<-- [end:task]
+
+
+# --8<-- [start:loop]
+def train(model, clip=None, steps=100, lr=0.01):
+    """Plain SGD on the adding problem; clip(parameters) between backward and step."""
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    batches = torch.Generator().manual_seed(1)  # the same batches every run
+    losses = []
+    for _ in range(steps):
+        x, y = adding_problem(32, 40, generator=batches)
+        loss = nn.functional.mse_loss(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()  # 1. gradients
+        if clip is not None:
+            clip(model.parameters())  # 2. clip them, in place
+        optimizer.step()  # 3. update with the clipped gradients
+        losses.append(loss.item())
+    return losses
+
+
+# --8<-- [end:loop]
+
+# --8<-- [start:amp]
+from torch.amp import GradScaler, autocast
+
+model = make_model()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+scaler = GradScaler("cpu")  # "cuda" on a GPU
+x, y = adding_problem(32, 40, seed=0)
+
+with autocast("cpu", dtype=torch.bfloat16):
+    loss = nn.functional.mse_loss(model(x).float(), y)
+optimizer.zero_grad()
+scaler.scale(loss).backward()  # gradients are multiplied by the scale
+scaler.unscale_(optimizer)  # divide them back, in place
+norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
+scaler.step(optimizer)  # skips the step if a gradient is inf/nan
+scaler.update()
+print(f"scale {scaler.get_scale():g}, norm before clipping {norm:.4f}")
+# --8<-- [end:amp]
+
+# --8<-- [start:tracker]
+from rnn_guide.clipping import GradNormTracker
+
+torch.manual_seed(0)
+probe = AddingRNN()  # default initialisation: trains without clipping
+tracker = GradNormTracker()
+optimizer = torch.optim.SGD(probe.parameters(), lr=0.01)
+batches = torch.Generator().manual_seed(2)
+for _ in range(100):
+    x, y = adding_problem(32, 40, generator=batches)
+    loss = nn.functional.mse_loss(probe(x), y)
+    optimizer.zero_grad()
+    loss.backward()
+    tracker.record(probe)  # the raw norm, before any clipping
+    optimizer.step()
+
+summary = tracker.summary()
+print({k: round(v, 3) for k, v in summary.items()})
+print(f"suggested max_norm (p90): {tracker.suggest_max_norm(90):.3f}")
+# --8<-- [end:tracker]
+
+# --8<-- [start:histogram-en]
+from rnn_guide.plotting.gradients import plot_grad_norm_histogram
+
+lines = {"median": summary["median"], "p90": summary["p90"]}
+fig = plot_grad_norm_histogram(tracker.history, thresholds=lines, language="en")
+# --8<-- [end:histogram-en]
+
+from rnn_guide.plotting import save_figure
+
+save_figure(fig, FIGURES / "training-clipping-histogram-en.svg")
+
+# --8<-- [start:histogram-zh]
+from rnn_guide.plotting.gradients import plot_grad_norm_histogram
+
+lines = {"median": summary["median"], "p90": summary["p90"]}
+fig = plot_grad_norm_histogram(tracker.history, thresholds=lines, language="zh")
+# --8<-- [end:histogram-zh]
+
+save_figure(fig, FIGURES / "training-clipping-histogram-zh.svg")
+
+# --8<-- [start:compare]
+from functools import partial
+
+from rnn_guide.clipping import AutoClip, adaptive_clip_grad
+
+runs = {
+    "no clipping": None,
+    "clip_grad_norm_(1.0)": partial(nn.utils.clip_grad_norm_, max_norm=1.0),
+    "AutoClip(10)": AutoClip(percentile=10.0),
+    "AGC(0.1)": partial(adaptive_clip_grad, clipping=0.1),
+}
+curves = {name: train(make_model(), clip) for name, clip in runs.items()}
+for name, losses in curves.items():
+    last = torch.tensor(losses[-20:])
+    first_nan = next((i for i, v in enumerate(losses) if v != v), None)
+    print(
+        f"{name:21} mean loss of last 20 steps {last.mean():.4f}  first nan {first_nan}"
+    )
+# --8<-- [end:compare]
+
+assert curves["no clipping"][-1] != curves["no clipping"][-1]  # nan
+assert all(
+    torch.isfinite(torch.tensor(c)).all() for k, c in curves.items() if k[0] != "n"
+)
+
+# --8<-- [start:curves-en]
+from rnn_guide.plotting.training_curves import plot_loss_curves
+
+fig = plot_loss_curves(curves, title="curves_title_clipping", language="en")
+# --8<-- [end:curves-en]
+
+save_figure(fig, FIGURES / "training-clipping-curves-en.svg")
+
+# --8<-- [start:curves-zh]
+from rnn_guide.plotting.training_curves import plot_loss_curves
+
+fig = plot_loss_curves(curves, title="curves_title_clipping", language="zh")
+# --8<-- [end:curves-zh]
+
+save_figure(fig, FIGURES / "training-clipping-curves-zh.svg")

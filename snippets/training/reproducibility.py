@@ -1,0 +1,119 @@
+"""Reproducibility: seeded runs, DataLoader workers, deterministic algorithms."""
+
+# --8<-- [start:seeded-runs]
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from rnn_guide.devices import seed_everything
+
+
+def train_once(seed):
+    """Build, shuffle and train from one seed; return the final weights."""
+    seed_everything(seed)  # random, NumPy, torch (CPU and every GPU)
+    model = nn.LSTM(3, 8, batch_first=True)
+    head = nn.Linear(8, 1)
+    data = TensorDataset(torch.randn(64, 10, 3), torch.randn(64, 1))
+    loader = DataLoader(data, batch_size=16, shuffle=True)
+    optimizer = torch.optim.Adam([*model.parameters(), *head.parameters()])
+    for x, y in loader:
+        output, _ = model(x)
+        loss = nn.functional.mse_loss(head(output[:, -1]), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return {**model.state_dict(), **head.state_dict()}
+
+
+def identical(a, b):
+    return all(torch.equal(a[name], b[name]) for name in a)
+
+
+first, second, other = train_once(0), train_once(0), train_once(1)
+print("seed 0 twice, bit-identical weights:", identical(first, second))
+print("seed 0 and seed 1, identical:       ", identical(first, other))
+# --8<-- [end:seeded-runs]
+
+assert identical(first, second) and not identical(first, other)
+
+# --8<-- [start:workers]
+import random
+
+import numpy as np
+from torch.utils.data import Dataset
+
+
+class NoisyRange(Dataset):
+    """Item i plus noise from three generators: torch, NumPy and random."""
+
+    def __len__(self):
+        return 8
+
+    def __getitem__(self, i):
+        noise = torch.rand(1).item() + np.random.rand() + random.random()
+        return torch.tensor([i + noise])
+
+
+def seed_worker(worker_id):
+    """Seed NumPy and random in each worker from the seed torch gave it."""
+    worker_seed = torch.initial_seed() % 2**32
+    np.random.seed(worker_seed)
+    random.seed(worker_seed)
+
+
+def batches(seed):
+    loader = DataLoader(
+        NoisyRange(),
+        batch_size=4,
+        shuffle=True,
+        num_workers=2,
+        worker_init_fn=seed_worker,
+        generator=torch.Generator().manual_seed(seed),  # order and worker seeds
+    )
+    return torch.cat([batch for batch in loader]).flatten()
+
+
+torch.set_printoptions(precision=4, sci_mode=False)
+a, b = batches(seed=0), batches(seed=0)
+print(a)
+print("same seed, same batches:", torch.equal(a, b))
+# --8<-- [end:workers]
+
+assert torch.equal(a, b) and not torch.equal(a, batches(seed=1))
+
+# --8<-- [start:flags]
+import os
+
+from rnn_guide.devices import deterministic_mode
+
+with deterministic_mode():
+    print("deterministic algorithms:", torch.are_deterministic_algorithms_enabled())
+    print("cudnn.deterministic:     ", torch.backends.cudnn.deterministic)
+    print("cudnn.benchmark:         ", torch.backends.cudnn.benchmark)
+    print("CUBLAS_WORKSPACE_CONFIG: ", os.environ.get("CUBLAS_WORKSPACE_CONFIG"))
+print("after the block:         ", torch.are_deterministic_algorithms_enabled())
+# --8<-- [end:flags]
+
+assert not torch.are_deterministic_algorithms_enabled()
+
+# --8<-- [start:error]
+import warnings
+
+values = torch.tensor([[[5.0, 7.0]]])  # (N, C, L) after max_pool1d(..., 2)
+indices = torch.tensor([[[1, 2]]])  # where each value goes
+try:
+    with deterministic_mode():
+        nn.functional.max_unpool1d(values, indices, kernel_size=2)
+except RuntimeError as error:
+    message = str(error)
+    print("RuntimeError:", message.split(", but")[0])
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    with deterministic_mode(warn_only=True):  # warn and run anyway
+        out = nn.functional.max_unpool1d(values, indices, kernel_size=2)
+print(f"warn_only=True: {len(caught)} {caught[0].category.__name__}, output {out}")
+# --8<-- [end:error]
+
+assert "does not have a deterministic implementation" in message
+assert len(caught) == 1
