@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from support.site import Build, BuildError, build_site, serve
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -56,3 +59,19 @@ def cuda_mode(device_name: str) -> bool:
 @pytest.fixture(scope="session")
 def update_golden(pytestconfig: pytest.Config) -> bool:
     return bool(pytestconfig.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The bilingual site, built once per session with ``mkdocs build --strict`` (timed)."""
+    try:
+        return build_site(tmp_path_factory.mktemp("site"))
+    except BuildError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def site_url(build: Build) -> Iterator[str]:
+    """The built site served on 127.0.0.1 and a free port; the base URL ends in ``/``."""
+    with serve(build.site) as url:
+        yield url

@@ -7,53 +7,20 @@ contain neither "Glyph missing" warnings nor raw notebook JSON.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from support import pages
 from support.paths import LANGUAGES, ROOT
+from support.site import Build
 
 pytestmark = pytest.mark.site
 
 BUILD_BUDGET_SECONDS = 120
+# The `build` fixture (one strict bilingual build per session) lives in conftest.py.
 SCRIPT_RE = re.compile(r"<script\b[^>]*>(?P<body>.*?)</script>", re.S | re.I)
 URL_IN_SCRIPT_RE = re.compile(r"""(?:import\(|fetch\(|src\s*=\s*|["'])(?P<url>https?://[^"'\s)]+)""")
-
-
-class Build:
-    def __init__(self, site: Path, seconds: float, log: str) -> None:
-        self.site, self.seconds, self.log = site, seconds, log
-
-    def html_files(self) -> list[Path]:
-        return sorted(self.site.rglob("*.html"))
-
-
-@pytest.fixture(scope="session")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    site = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RNN_GUIDE_NOTEBOOK_CACHE": "false"}
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    seconds = time.perf_counter() - start
-    log = result.stdout + result.stderr
-    if result.returncode != 0:
-        interesting = [line for line in log.splitlines() if re.search(r"WARNING|ERROR|Error|Traceback|raise", line)]
-        pytest.fail(
-            "mkdocs build --strict failed:\n" + "\n".join(interesting[-40:] or log.splitlines()[-40:]), pytrace=False
-        )
-    return Build(site, seconds, log)
 
 
 def test_build_time(build: Build) -> None:

@@ -1,0 +1,44 @@
+"""The site's speed budget: what a reader's browser downloads, and how long the build takes.
+
+Measured by ``benchmarks/site_budget.py`` (which writes a result file) and enforced by
+``tests/test_browser.py::test_speed_budget``. The README's contributing section states
+these limits and the last measured values; change them together.
+"""
+
+from __future__ import annotations
+
+#: Bytes the browser downloads to show the English home page, cold cache (search index included).
+HOME_PAGE_BYTES = 2_000_000
+#: Bytes for the heaviest page of either language, cold cache.
+HEAVIEST_PAGE_BYTES = 3_000_000
+#: Requests for any single page, cold cache.
+REQUESTS_PER_PAGE = 40
+#: Size of search/search_index.json (both languages, one file).
+SEARCH_INDEX_BYTES = 1_500_000
+#: Wall-clock seconds of `mkdocs build --strict` for both languages, notebooks executed.
+BUILD_SECONDS = 120
+
+LIMITS = {
+    "home_page_bytes": HOME_PAGE_BYTES,
+    "heaviest_page_bytes": HEAVIEST_PAGE_BYTES,
+    "max_requests_per_page": REQUESTS_PER_PAGE,
+    "search_index_bytes": SEARCH_INDEX_BYTES,
+    "build_seconds": BUILD_SECONDS,
+}
+
+
+def measure(loads: dict, search_index_bytes: int, build_seconds: float) -> tuple[dict[str, float], str]:
+    """The budget's metrics from cold page loads (``url -> Load``); also returns the heaviest page's URL."""
+    heaviest = max(loads, key=lambda url: loads[url].bytes)
+    metrics = {
+        "home_page_bytes": loads[""].bytes,
+        "heaviest_page_bytes": loads[heaviest].bytes,
+        "max_requests_per_page": max(len(load.requests) for load in loads.values()),
+        "search_index_bytes": search_index_bytes,
+        "build_seconds": round(build_seconds, 1),
+    }
+    return metrics, heaviest
+
+
+def over_budget(metrics: dict[str, float]) -> list[str]:
+    return [f"{name}: {metrics[name]:,} > budget {limit:,}" for name, limit in LIMITS.items() if metrics[name] > limit]
