@@ -252,10 +252,12 @@ def test_a_small_validation_part_grows_to_one_window() -> None:
 
 
 def test_without_validation_all_epochs_run() -> None:
-    forecaster = train_forecaster(seasonal_series(40), lookback=8, horizon=4, valid_fraction=0.0, **FAST)
+    forecaster = train_forecaster(
+        seasonal_series(40), lookback=8, horizon=4, valid_fraction=0.0, lr_schedule="constant", **FAST
+    )
     assert forecaster.history.epochs == 3 and forecaster.history.valid_loss == []
     assert forecaster.settings["valid_rows"] == 0
-    assert forecaster.history.learning_rates == [1e-3] * 3
+    assert forecaster.history.learning_rates == [3e-3] * 3
 
 
 def test_cosine_schedule_lowers_the_learning_rate_every_epoch() -> None:
@@ -263,8 +265,8 @@ def test_cosine_schedule_lowers_the_learning_rate_every_epoch() -> None:
         seasonal_series(40), lookback=8, horizon=4, lr_schedule="cosine", **{**FAST, "epochs": 4}
     )
     rates = forecaster.history.learning_rates
-    assert rates[0] == 1e-3 and all(a > b for a, b in itertools.pairwise(rates))
-    np.testing.assert_allclose(rates[2], 1e-3 * (1 + np.cos(np.pi * 2 / 4)) / 2)
+    assert rates[0] == 3e-3 and all(a > b for a, b in itertools.pairwise(rates))
+    np.testing.assert_allclose(rates[2], 3e-3 * (1 + np.cos(np.pi * 2 / 4)) / 2)
 
 
 class _TextFrame:
