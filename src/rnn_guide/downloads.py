@@ -129,9 +129,7 @@ def download(
             return destination
         destination.unlink()  # a stale or corrupted copy: fetch it again
     destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary_name = tempfile.mkstemp(
-        prefix=destination.name + ".", suffix=".part", dir=destination.parent
-    )
+    handle, temporary_name = tempfile.mkstemp(prefix=destination.name + ".", suffix=".part", dir=destination.parent)
     temporary = Path(temporary_name)
     try:
         digest = hashlib.sha256()

@@ -126,9 +126,7 @@ def lstm_cell(
     return h_next, c_next
 
 
-def gru_cell(
-    x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None
-) -> Tensor:
+def gru_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor:
     """One step of the GRU as PyTorch computes it (gates in order r, z, n)::
 
         r = sigmoid(W_ir x + b_ir + W_hr h + b_hr)      reset gate
@@ -233,9 +231,7 @@ def _check_input(module: nn.Module, input: Tensor, name: str, ndim: tuple[int, .
 def _check_dtype(module: nn.Module, tensor: Tensor, name: str) -> None:
     expected = next(module.parameters()).dtype
     if tensor.dtype != expected:
-        raise ValueError(
-            f"{name} must have the dtype of the module's parameters, {expected}, got {tensor.dtype}"
-        )
+        raise ValueError(f"{name} must have the dtype of the module's parameters, {expected}, got {tensor.dtype}")
 
 
 def _initial_state(
@@ -362,9 +358,7 @@ def _layer_result(
 ) -> tuple:
     """Put the outputs and final states into the structure, layout and batch order the module returns."""
     if isinstance(input, PackedSequence):
-        output = PackedSequence(
-            torch.cat(steps), input.batch_sizes, input.sorted_indices, input.unsorted_indices
-        )
+        output = PackedSequence(torch.cat(steps), input.batch_sizes, input.sorted_indices, input.unsorted_indices)
         if input.unsorted_indices is not None:
             final = tuple(s.index_select(1, input.unsorted_indices) for s in final)
     else:

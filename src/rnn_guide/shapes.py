@@ -153,22 +153,17 @@ def _validate(
                     f"direction), so it must be {default!r}, got {value!r}"
                 )
     if isinstance(num_layers, bool) or not isinstance(num_layers, int):
-        raise TypeError(
-            f"num_layers should be of type int, got: {type(num_layers).__name__} ({num_layers!r})"
-        )
+        raise TypeError(f"num_layers should be of type int, got: {type(num_layers).__name__} ({num_layers!r})")
     if num_layers <= 0:
         raise ValueError(f"num_layers must be greater than zero, got {num_layers}")
     _check_bool("bidirectional", bidirectional)
     if isinstance(proj_size, bool) or not isinstance(proj_size, int):
         raise TypeError(f"proj_size should be of type int, got: {type(proj_size).__name__} ({proj_size!r})")
     if proj_size < 0:
-        raise ValueError(
-            f"proj_size should be a positive integer or zero to disable projections, got {proj_size}"
-        )
+        raise ValueError(f"proj_size should be a positive integer or zero to disable projections, got {proj_size}")
     if proj_size >= hidden_size:
         raise ValueError(
-            f"proj_size has to be smaller than hidden_size, got proj_size={proj_size} "
-            f"and hidden_size={hidden_size}"
+            f"proj_size has to be smaller than hidden_size, got proj_size={proj_size} and hidden_size={hidden_size}"
         )
     return _Config(kind, input_size, hidden_size, num_layers, bias, batch_first, bidirectional, proj_size)
 
@@ -229,13 +224,10 @@ def _rows(config: _Config) -> list[ParameterRow]:
                 ]
                 if config.bias:
                     entries += [
-                        (f"bias_{x}_l{layer}{suffix}", (gate_rows,), f"({gate_formula},)")
-                        for x in ("ih", "hh")
+                        (f"bias_{x}_l{layer}{suffix}", (gate_rows,), f"({gate_formula},)") for x in ("ih", "hh")
                     ]
                 if config.proj_size:
-                    entries.append(
-                        (f"weight_hr_l{layer}{suffix}", (config.proj_size, config.hidden_size), "(P, H)")
-                    )
+                    entries.append((f"weight_hr_l{layer}{suffix}", (config.proj_size, config.hidden_size), "(P, H)"))
     rows = []
     for name, shape, formula in entries:
         count = 1
@@ -252,8 +244,7 @@ def _tensor_shapes(config: _Config, seq_len: Any, batch_size: Any) -> dict[str, 
         check_int("seq_len", seq_len, minimum=1, allow_none=True)
         if seq_len not in (None, 1):
             raise ValueError(
-                f"seq_len must be None or 1 for nn.{config.kind}, which processes one time step, "
-                f"got {seq_len}"
+                f"seq_len must be None or 1 for nn.{config.kind}, which processes one time step, got {seq_len}"
             )
         shapes = {"input": (*batch, config.input_size), "h_0": (*batch, config.hidden_size)}
         if config.kind == "LSTMCell":
@@ -349,9 +340,7 @@ def expected_shapes_for(
     return shapes
 
 
-def expected_shapes(
-    module: nn.Module, seq_len: int | None, batch_size: int | None = None
-) -> dict[str, Shape]:
+def expected_shapes(module: nn.Module, seq_len: int | None, batch_size: int | None = None) -> dict[str, Shape]:
     """Shapes of every tensor of ``module`` for a sequence of length ``L`` and batch size ``N``.
 
     Reads only the hyperparameters (``input_size``, ``hidden_size``, ``num_layers``, ``bias``,
@@ -570,11 +559,7 @@ def format_shapes_table(shapes: Mapping[str, tuple[int, ...]], language: str = "
     if not isinstance(shapes, Mapping):
         raise TypeError(f"shapes must be a mapping from name to shape tuple, got {type(shapes).__name__}")
     for name, shape in shapes.items():
-        if (
-            not isinstance(name, str)
-            or not isinstance(shape, tuple)
-            or not all(isinstance(s, int) for s in shape)
-        ):
+        if not isinstance(name, str) or not isinstance(shape, tuple) or not all(isinstance(s, int) for s in shape):
             raise TypeError(f"shapes must map str to tuple[int, ...], got {name!r}: {shape!r}")
     body = [(f"`{name}`", _format_shape(shape)) for name, shape in shapes.items()]
     return _markdown(_SHAPE_HEADERS[language], ("---", "---"), body)

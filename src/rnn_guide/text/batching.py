@@ -36,15 +36,11 @@ class EncodedTexts(Dataset):
 
     def __init__(self, sequences: Sequence[Sequence[int]], labels: Sequence[int] | None = None) -> None:
         if labels is not None and len(labels) != len(sequences):
-            raise ValueError(
-                f"labels must have one entry per sequence ({len(sequences)}), got {len(labels)} labels"
-            )
+            raise ValueError(f"labels must have one entry per sequence ({len(sequences)}), got {len(labels)} labels")
         self.sequences = [torch.as_tensor(s, dtype=torch.int64) for s in sequences]
         for i, s in enumerate(self.sequences):
             if s.dim() != 1 or s.numel() == 0:
-                raise ValueError(
-                    f"sequences[{i}] must be a non-empty 1-D list of indices, got shape {tuple(s.shape)}"
-                )
+                raise ValueError(f"sequences[{i}] must be a non-empty 1-D list of indices, got shape {tuple(s.shape)}")
         self.labels = [-1] * len(sequences) if labels is None else [int(y) for y in labels]
 
     def __len__(self) -> int:
@@ -59,9 +55,7 @@ class EncodedTexts(Dataset):
         return [len(s) for s in self.sequences]
 
 
-def pad_sequences(
-    sequences: Sequence[Sequence[int] | Tensor], pad_value: int = PAD_INDEX
-) -> tuple[Tensor, Tensor]:
+def pad_sequences(sequences: Sequence[Sequence[int] | Tensor], pad_value: int = PAD_INDEX) -> tuple[Tensor, Tensor]:
     """Pad index sequences to a common length.
 
     Args:
@@ -148,9 +142,7 @@ class BucketBatchSampler(Sampler[list[int]]):
             raise TypeError(f"lengths must be a sequence of integers, got {describe(lengths)}")
         self.lengths = torch.as_tensor(list(lengths), dtype=torch.int64)
         if self.lengths.dim() != 1 or len(self.lengths) == 0:
-            raise ValueError(
-                f"lengths must be a non-empty 1-D sequence, got shape {tuple(self.lengths.shape)}"
-            )
+            raise ValueError(f"lengths must be a non-empty 1-D sequence, got shape {tuple(self.lengths.shape)}")
         self.batch_size = batch_size
         self.shuffle = bool(shuffle)
         self.pool_batches = pool_batches

@@ -66,9 +66,7 @@ class LabelledTexts:
 
     def __post_init__(self) -> None:
         if len(self.texts) != len(self.labels):
-            raise ValueError(
-                f"labels must have one entry per text ({len(self.texts)}), got {len(self.labels)}"
-            )
+            raise ValueError(f"labels must have one entry per text ({len(self.texts)}), got {len(self.labels)}")
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -123,9 +121,7 @@ def _read_imdb_csv(path: Path) -> dict[str, LabelledTexts]:
         for row in reader:
             split = splits.get(row["split"])
             if split is None:
-                raise ValueError(
-                    f"{path}: the split column must hold 'train' or 'test', got {row['split']!r}"
-                )
+                raise ValueError(f"{path}: the split column must hold 'train' or 'test', got {row['split']!r}")
             split.texts.append(row["text"])
             split.labels.append(row["label"])
     return splits
@@ -178,9 +174,7 @@ def _imdb_from(path: Path, *, verify: bool) -> dict[str, LabelledTexts]:
     if verify:
         sizes = {name: len(split) for name, split in splits.items()}
         if sizes != IMDB_SIZES:
-            raise ValueError(
-                f"{path} holds {sizes} reviews, expected {IMDB_SIZES}; pass verify=False to read a subset"
-            )
+            raise ValueError(f"{path} holds {sizes} reviews, expected {IMDB_SIZES}; pass verify=False to read a subset")
     return splits
 
 
@@ -289,9 +283,7 @@ def _chnsenticorp_from(path: Path, *, verify: bool) -> dict[str, LabelledTexts]:
         path = _extract_once(path, cache_dir() / "chnsenticorp" / "extracted")
     found = _find_chnsenticorp(path)
     if found is None:
-        raise FileNotFoundError(
-            f"{path} holds no ChnSentiCorp copy: expected train.tsv, dev.tsv and test.tsv"
-        )
+        raise FileNotFoundError(f"{path} holds no ChnSentiCorp copy: expected train.tsv, dev.tsv and test.tsv")
     splits = {}
     for split, expected in CHNSENTICORP_SHA256.items():
         file = found / f"{split}.tsv"

@@ -53,16 +53,12 @@ class Vocab:
             if not isinstance(token, str):
                 raise TypeError(f"tokens must be strings, got {describe(token)}")
             if token in self.stoi:
-                raise ValueError(
-                    f"tokens must be unique and must not include {PAD!r} or {UNK!r}, got {token!r}"
-                )
+                raise ValueError(f"tokens must be unique and must not include {PAD!r} or {UNK!r}, got {token!r}")
             self.stoi[token] = len(self.itos)
             self.itos.append(token)
 
     @classmethod
-    def build(
-        cls, token_lists: Iterable[Sequence[str]], *, min_freq: int = 1, max_size: int | None = None
-    ) -> Vocab:
+    def build(cls, token_lists: Iterable[Sequence[str]], *, min_freq: int = 1, max_size: int | None = None) -> Vocab:
         """Count tokens and keep the frequent ones.
 
         Args:
@@ -148,9 +144,7 @@ class Vocab:
             ValueError: if it does not start with ``<pad>``, ``<unk>``.
         """
         if not isinstance(state, dict) or not isinstance(state.get("itos"), list):
-            raise TypeError(
-                f"state must be a dict with an 'itos' list from Vocab.to_dict(), got {describe(state)}"
-            )
+            raise TypeError(f"state must be a dict with an 'itos' list from Vocab.to_dict(), got {describe(state)}")
         itos = state["itos"]
         if itos[:2] != [PAD, UNK]:
             raise ValueError(f"state['itos'] must start with {[PAD, UNK]}, got {itos[:2]}")
@@ -183,9 +177,7 @@ def encode(
     check_int("max_length", max_length, minimum=1, allow_none=True)
     check_choice("truncation", truncation, TRUNCATIONS)
     if isinstance(tokens, str):
-        raise TypeError(
-            f"tokens must be a list of str tokens (tokenise the text first), got {describe(tokens)}"
-        )
+        raise TypeError(f"tokens must be a list of str tokens (tokenise the text first), got {describe(tokens)}")
     ids = vocab.lookup_indices(tokens)
     if not ids:
         return [UNK_INDEX]
