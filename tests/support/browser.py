@@ -128,7 +128,10 @@ def record(page: Any, origin: str, load: Load) -> None:
 
 _PAGE_FACTS_JS = """() => {
   const article = document.querySelector("article.md-content__inner") || document.body;
+  // An image inside a display:none block (the other language's copy of a notebook figure) is neither shown
+  // nor read out by screen readers, so only rendered images count.
   const images = [...article.querySelectorAll("img")]
+    .filter((img) => img.offsetParent !== null || img.closest("details") !== null)
     .map((img) => [img.getAttribute("src") || "", img.getAttribute("alt")]);
   const headings = [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")]
     .filter((h) => h.offsetParent !== null || h.closest("details") !== null)

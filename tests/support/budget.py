@@ -8,13 +8,13 @@ these limits and the last measured values; change them together.
 from __future__ import annotations
 
 #: Bytes the browser downloads to show the English home page, cold cache (search index included).
-HOME_PAGE_BYTES = 2_000_000
+HOME_PAGE_BYTES = 2_500_000
 #: Bytes for the heaviest page of either language, cold cache.
-HEAVIEST_PAGE_BYTES = 3_000_000
+HEAVIEST_PAGE_BYTES = 3_500_000
 #: Requests for any single page, cold cache.
 REQUESTS_PER_PAGE = 40
 #: Size of search/search_index.json (both languages, one file).
-SEARCH_INDEX_BYTES = 1_500_000
+SEARCH_INDEX_BYTES = 2_000_000
 #: Wall-clock seconds of `mkdocs build --strict` for both languages, notebooks executed.
 BUILD_SECONDS = 120
 
