@@ -166,7 +166,15 @@ def test_module_rejects_bad_arguments_and_inputs() -> None:
 POSITIVE = ["great", "wonderful", "superb", "loved", "brilliant", "excellent"]
 NEGATIVE = ["awful", "boring", "terrible", "hated", "dull", "worst"]
 FILLER = ["the", "film", "was", "plot", "actors", "really", "quite", "story", "and", "a"]
-FAST = {"embedding_dim": 16, "hidden_size": 16, "epochs": 8, "batch_size": 32, "lr": 2e-2, "min_freq": 1}
+FAST = {
+    "embedding_dim": 16,
+    "hidden_size": 16,
+    "epochs": 8,
+    "batch_size": 32,
+    "lr": 2e-2,
+    "min_freq": 1,
+    "lr_decay": 1.0,
+}
 
 
 def _reviews(n: int, seed: int) -> tuple[list[str], list[str]]:
@@ -268,6 +276,21 @@ def test_chinese_words_with_jieba_are_used_for_training_and_prediction() -> None
     assert clf.encode(["推荐"]) == [[clf.vocab["推荐"]]]
 
 
+def test_learning_rate_decays_after_every_epoch(monkeypatch) -> None:
+    seen: list[float] = []
+    original = torch.optim.Adam.step
+
+    def step(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(self.param_groups[0]["lr"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.Adam, "step", step)
+    texts, labels = _reviews(8, seed=7)
+    train_text_classifier(texts, labels, progress=False, **(FAST | {"epochs": 3, "lr": 1e-2, "lr_decay": 0.5}))
+    assert sorted(set(seen), reverse=True) == pytest.approx([1e-2, 5e-3, 2.5e-3])
+    assert seen == sorted(seen, reverse=True)
+
+
 def test_training_is_reproducible_with_a_seed() -> None:
     texts, labels = _reviews(40, seed=5)
     settings = FAST | {"epochs": 2}
@@ -306,6 +329,8 @@ def test_bad_validation_data_and_hyperparameters_are_named() -> None:
         train_text_classifier(texts, labels, language="fr")
     with pytest.raises(ValueError, match="lr must lie in"):
         train_text_classifier(texts, labels, lr=0)
+    with pytest.raises(ValueError, match=r"lr_decay must lie in \(0.0, 1.0\]"):
+        train_text_classifier(texts, labels, lr_decay=1.5)
     with pytest.raises(TypeError, match="unexpected keyword argument 'hidden'"):
         train_text_classifier(texts, labels, hidden=3)  # type: ignore[call-arg]
 

@@ -47,7 +47,8 @@ _HYPERPARAMETERS: tuple[tuple[str, type, str], ...] = (
     ("max_vocab_size", int, "the largest vocabulary"),
     ("epochs", int, "passes over the training data"),
     ("batch_size", int, "texts per step"),
-    ("lr", float, "Adam's learning rate"),
+    ("lr", float, "Adam's learning rate in the first epoch"),
+    ("lr_decay", float, "factor applied to the learning rate after every epoch (1: constant)"),
     ("patience", int, "with validation data: epochs without improvement before stopping"),
     ("seed", int, "random seed"),
 )
@@ -201,7 +202,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     _add_source(train)
     train.add_argument("--out", type=Path, required=True, help="file to save the classifier to")
     train.add_argument("--language", choices=("en", "zh"), help="default: the data set's language, else en")
-    train.add_argument("--zh-tokenizer", choices=("char", "word"), default="char", help="Chinese: chars or jieba")
+    train.add_argument("--zh-tokenizer", choices=("char", "word"), default="word", help="Chinese: jieba words or chars")
     train.add_argument("--valid-data", type=Path, help="validation file for --data (same columns)")
     train.add_argument("--no-valid", action="store_true", help="do not validate on the data set's dev split")
     train.add_argument("--no-progress", action="store_true", help="hide the progress bar")
