@@ -75,3 +75,11 @@ def site_url(build: Build) -> Iterator[str]:
     """The built site served on 127.0.0.1 and a free port; the base URL ends in ``/``."""
     with serve(build.site) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    """Close every matplotlib figure a test leaves open, so figures do not pile up across the suite."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

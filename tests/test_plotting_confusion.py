@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
-import matplotlib
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
+from support.figures import CJK, figure_text
 
 from rnn_guide.plotting import confusion_matrix, plot_confusion_matrix
-
-matplotlib.use("Agg")
-
-CJK = re.compile("[\u4e00-\u9fff]")
-
-
-def _texts(fig: Figure) -> str:
-    return " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text())
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
 
 
 def test_counts_rows_true_columns_predicted() -> None:
@@ -61,7 +42,7 @@ def test_figure_has_counts_shares_and_labels_in_the_language(language) -> None:
     fig = plot_confusion_matrix(
         [0, 0, 0, 1], [0, 0, 1, 1], classes=[0, 1], class_names={0: "neg", 1: "pos"}, title="Data", language=language
     )
-    texts = _texts(fig)
+    texts = figure_text(fig)
     assert "2\n66.7%" in texts and "1\n33.3%" in texts and "1\n100.0%" in texts
     assert "neg" in texts and "pos" in texts
     assert bool(CJK.search(texts)) == (language == "zh")
@@ -70,7 +51,7 @@ def test_figure_has_counts_shares_and_labels_in_the_language(language) -> None:
 
 def test_class_names_as_a_sequence_and_checked() -> None:
     fig = plot_confusion_matrix([0, 1], [0, 1], classes=[0, 1], class_names=["负面", "正面"], language="zh")
-    assert "负面" in _texts(fig)
+    assert "负面" in figure_text(fig)
     with pytest.raises(ValueError, match="class_names"):
         plot_confusion_matrix([0, 1], [0, 1], classes=[0, 1], class_names=["only one"])
     with pytest.raises(ValueError, match="class_names"):

@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
-import matplotlib
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
+from support.figures import CJK, figure_text
 
 from rnn_guide.plotting import Table, in_page_language, plot_forecast
-
-matplotlib.use("Agg")
-
-CJK = re.compile("[\u4e00-\u9fff]")
-
-
-def _texts(fig: Figure) -> str:
-    return " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text())
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
 
 
 @pytest.mark.parametrize("language", ["en", "zh", None])
@@ -42,7 +23,7 @@ def test_forecast_lines_start_at_the_origin(language) -> None:
     observed_line, lstm = ax.get_lines()[:2]
     assert observed_line.get_xdata()[0] == 12 and len(observed_line.get_xdata()) == 18
     assert list(lstm.get_xdata()) == list(range(24, 30))
-    texts = _texts(fig)
+    texts = figure_text(fig)
     assert "LSTM" in texts  # kept as given
     assert bool(CJK.search(texts)) == (language == "zh")
     if language == "en":

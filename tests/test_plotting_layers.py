@@ -35,14 +35,6 @@ def _lstm_gates(seq_len: int = 5, hidden: int = 3) -> dict[str, torch.Tensor]:
     }
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
 # --- plot_gates ---------------------------------------------------------------------------
 
 

@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import math
-import re
 
-import matplotlib
 import pytest
 import torch
 from matplotlib.figure import Figure
+from support.figures import CJK, figure_text
 
 from rnn_guide.plotting.gradients import plot_grad_norm_histogram, plot_gradient_norms
 from rnn_guide.plotting.training_curves import plot_loss_curves
-
-matplotlib.use("Agg")
-
-CJK = re.compile("[\u4e00-\u9fff]")
-
-
-def _texts(fig: Figure) -> str:
-    return " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text())
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
 
 
 @pytest.mark.parametrize("language", ["en", "zh", None])
@@ -37,7 +20,7 @@ def test_gradient_norms_log_scale_one_line_per_model(language) -> None:
     (ax,) = fig.axes
     assert ax.get_yscale() == "log" and len(ax.get_lines()) == 2
     assert len(ax.get_lines()[1].get_xdata()) == 12
-    texts = _texts(fig)
+    texts = figure_text(fig)
     assert "nn.LSTM" in texts
     assert bool(CJK.search(texts)) == (language == "zh")
 
@@ -58,8 +41,8 @@ def test_histogram_draws_thresholds_and_skips_nonfinite(language) -> None:
     (ax,) = fig.axes
     assert ax.get_xscale() == "log"
     assert sum(p.get_height() for p in ax.patches) == 5
-    assert "p90 = 2.5" in _texts(fig)
-    assert bool(CJK.search(_texts(fig))) == (language == "zh")
+    assert "p90 = 2.5" in figure_text(fig)
+    assert bool(CJK.search(figure_text(fig))) == (language == "zh")
 
 
 def test_histogram_of_a_single_value_and_bad_input() -> None:
@@ -82,7 +65,7 @@ def test_loss_curves_mark_divergence(language) -> None:
     assert ax.get_yscale() == "log"
     lines = {line.get_label(): line for line in ax.get_lines()}
     assert list(lines["not clipped"].get_xdata()) == [0.0, 1.0]  # stops before the first nan
-    texts = _texts(fig)
+    texts = figure_text(fig)
     assert "nan" in texts
     if language == "en":
         assert "from step 2" in texts and "Training loss" in texts
