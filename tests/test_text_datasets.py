@@ -1,11 +1,14 @@
-"""Tests of rnn_guide.text.datasets: local copies, the download path (file:// URLs), and the offline error.
+"""Tests of rnn_guide.text.datasets: the carried copies, local copies, the download path (file:// URLs) and
+the offline error.
 
-The tests that read the real data sets need the environment variable RNN_GUIDE_DATA to point to a folder
-holding them; they are skipped otherwise. Everything else builds tiny copies in a temporary folder.
+The test that reads the full IMDB data set needs the environment variable RNN_GUIDE_DATA to point to a folder
+holding it, and is skipped otherwise (nothing a page shows depends on it). Everything else reads the copies the
+package carries or builds tiny copies in a temporary folder.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import socket
@@ -15,13 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from rnn_guide.downloads import ChecksumError, DownloadError, sha256sum
-from rnn_guide.text import datasets
+from rnn_guide import data
+from rnn_guide.data import DataNotFoundError
+from rnn_guide.downloads import ChecksumError, sha256sum
 from rnn_guide.text.datasets import LabelledTexts, load_chnsenticorp, load_imdb
 
 REAL_DATA = os.environ.get("RNN_GUIDE_DATA")
-needs_real_data = pytest.mark.skipif(
-    not REAL_DATA, reason="set RNN_GUIDE_DATA to the folder holding the IMDB and ChnSentiCorp copies"
+needs_full_imdb = pytest.mark.skipif(
+    not (REAL_DATA and Path(REAL_DATA, "imdb_aclImdb_v1_labeled.csv.gz").is_file()),
+    reason="the full IMDB data set is not carried: set RNN_GUIDE_DATA to a folder holding "
+    "imdb_aclImdb_v1_labeled.csv.gz to run this test",
 )
 
 IMDB_REVIEWS = {
@@ -43,6 +49,14 @@ def isolated(monkeypatch, tmp_path: Path) -> Path:
     monkeypatch.delenv("RNN_GUIDE_DATA", raising=False)
     monkeypatch.setenv("RNN_GUIDE_CACHE", str(tmp_path / "cache"))
     return tmp_path
+
+
+def _no_carried_copies(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(data, "CARRIED_DIR", tmp_path / "no-carried-copies")
+
+
+def _source(monkeypatch, name: str, **changes) -> None:
+    monkeypatch.setitem(data.DATA_FILES, name, dataclasses.replace(data.DATA_FILES[name], **changes))
 
 
 def _write_imdb_folder(root: Path) -> Path:
@@ -68,7 +82,7 @@ def _closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/archive"
 
 
-@needs_real_data
+@needs_full_imdb
 def test_real_imdb_has_the_official_split() -> None:
     data = load_imdb()
     assert set(data) == {"train", "test"}
@@ -78,12 +92,27 @@ def test_real_imdb_has_the_official_split() -> None:
     assert data["train"].texts[0].startswith("Story of a man who has unnatural feelings for a pig.")
 
 
-@needs_real_data
-def test_real_chnsenticorp_has_the_standard_split() -> None:
-    data = load_chnsenticorp()
-    assert {k: len(v) for k, v in data.items()} == {"train": 9600, "dev": 1200, "test": 1200}
-    assert sum(data["test"].labels) == 608 and set(data["train"].labels) == {0, 1}
-    assert data["train"].texts[0].startswith("选择珠江花园的原因就是方便")
+def test_carried_chnsenticorp_has_the_standard_split(isolated: Path) -> None:
+    splits = load_chnsenticorp()
+    assert {k: len(v) for k, v in splits.items()} == {"train": 9600, "dev": 1200, "test": 1200}
+    assert sum(splits["test"].labels) == 608 and set(splits["train"].labels) == {0, 1}
+    assert splits["train"].texts[0].startswith("选择珠江花园的原因就是方便")
+
+
+def test_carried_imdb_sample_is_balanced_and_drawn_from_the_official_split(isolated: Path) -> None:
+    sample = load_imdb(sample=True)
+    assert {k: len(v) for k, v in sample.items()} == {"train": 2_500, "test": 1_000}
+    assert sample["train"].labels.count("pos") == 1_250 and sample["test"].labels.count("neg") == 500
+    assert len(set(sample["train"].texts)) > 2_450  # reviews, not copies of one
+    with pytest.raises(ValueError, match="either path= .* or sample=True"):
+        load_imdb(isolated, sample=True)
+
+
+@needs_full_imdb
+def test_imdb_sample_is_a_subset_of_the_full_data_set() -> None:
+    full, sample = load_imdb(), load_imdb(sample=True)
+    for split in ("train", "test"):
+        assert set(sample[split].texts) <= set(full[split].texts)
 
 
 def test_imdb_from_an_extracted_folder_keeps_file_order(isolated: Path) -> None:
@@ -123,8 +152,7 @@ def test_imdb_download_from_the_source_into_the_cache(isolated: Path, monkeypatc
     archive = isolated / "aclImdb_v1.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(isolated / "src" / "aclImdb", arcname="aclImdb")
-    monkeypatch.setattr(datasets, "IMDB_URL", archive.as_uri())
-    monkeypatch.setattr(datasets, "IMDB_SHA256", sha256sum(archive))
+    _source(monkeypatch, "imdb_archive", url=archive.as_uri(), sha256=sha256sum(archive))
     with pytest.raises(FileNotFoundError, match="download=False"):
         load_imdb(download=False, verify=False)
     data = load_imdb(verify=False)
@@ -140,7 +168,7 @@ def test_imdb_download_with_a_wrong_checksum_keeps_nothing(isolated: Path, monke
         info = tarfile.TarInfo("aclImdb/README")
         info.size = 2
         tar.addfile(info, io.BytesIO(b"hi"))
-    monkeypatch.setattr(datasets, "IMDB_URL", archive.as_uri())
+    _source(monkeypatch, "imdb_archive", url=archive.as_uri())
     with pytest.raises(ChecksumError, match="SHA-256"):
         load_imdb()
     assert list((isolated / "cache" / "imdb").iterdir()) == []
@@ -148,13 +176,15 @@ def test_imdb_download_with_a_wrong_checksum_keeps_nothing(isolated: Path, monke
 
 def test_offline_without_a_copy_says_where_to_get_and_put_the_data(isolated: Path, monkeypatch) -> None:
     url = _closed_port_url()
-    monkeypatch.setattr(datasets, "IMDB_URL", url)
-    monkeypatch.setattr(datasets, "CHNSENTICORP_URL", url)
-    for loader, name in ((load_imdb, "aclImdb_v1.tar.gz"), (load_chnsenticorp, "chnsenticorp.zip")):
-        with pytest.raises(DownloadError) as info:
+    _no_carried_copies(monkeypatch, isolated)
+    _source(monkeypatch, "imdb_archive", url=url)
+    for split in ("train", "dev", "test"):
+        _source(monkeypatch, f"chnsenticorp_{split}", url=url)
+    for loader, name in ((load_imdb, "aclImdb_v1.tar.gz"), (load_chnsenticorp, "train.tsv")):
+        with pytest.raises(DataNotFoundError) as info:
             loader()
         message = str(info.value)
-        assert url in message
+        assert url in message and "could not be downloaded" in message
         assert str(isolated / "cache") in message and name in message
         assert "RNN_GUIDE_DATA" in message and "path=" in message
         assert info.value.__cause__ is None and info.value.__suppress_context__
@@ -182,14 +212,16 @@ def test_chnsenticorp_download_verifies_the_extracted_files(isolated: Path, monk
     with zipfile.ZipFile(archive, "w") as zf:
         for split in TSV:
             zf.write(folder / f"{split}.tsv", f"chnsenticorp/{split}.tsv")
-    monkeypatch.setattr(datasets, "CHNSENTICORP_URL", archive.as_uri())
+    _no_carried_copies(monkeypatch, isolated)
+    for split in TSV:
+        _source(monkeypatch, f"chnsenticorp_{split}", url=archive.as_uri())
     with pytest.raises(ChecksumError):  # the tiny files are not the original ones
         load_chnsenticorp()
-    assert not (isolated / "cache" / "chnsenticorp" / "chnsenticorp.zip").exists()
-    sums = {split: sha256sum(folder / f"{split}.tsv") for split in TSV}
-    monkeypatch.setattr(datasets, "CHNSENTICORP_SHA256", sums)
-    data = load_chnsenticorp()
-    assert data["test"].texts == ["太差了", "好"]
+    assert not (isolated / "cache" / "chnsenticorp" / "train.tsv").exists()
+    for split in TSV:
+        _source(monkeypatch, f"chnsenticorp_{split}", sha256=sha256sum(folder / f"{split}.tsv"))
+    splits = load_chnsenticorp()
+    assert splits["test"].texts == ["太差了", "好"]
     archive.unlink()
     assert load_chnsenticorp()["train"].labels == [1, 0]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,9 +11,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rnn_guide.downloads import ChecksumError
 from rnn_guide.timeseries import (
-    DATA_ENV_VAR,
-    DATASETS,
     ETTH1_SPLIT,
     ChronologicalSplit,
     IdentityScaler,
@@ -36,12 +33,6 @@ from rnn_guide.timeseries import (
     window_datasets,
     window_starts,
 )
-
-DATA_DIR = os.environ.get(DATA_ENV_VAR)
-needs_data = pytest.mark.skipif(
-    DATA_DIR is None, reason=f"set {DATA_ENV_VAR} to the directory holding the shared CSV files"
-)
-
 
 # ---------------------------------------------------------------- as_series_array / interpolate_missing
 
@@ -309,29 +300,27 @@ def test_load_csv_series_reads_numbers_and_blank_cells(tmp_path: Path) -> None:
         load_csv_series(tmp_path / "missing.csv")
 
 
-def test_loader_without_location_says_where_to_get_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(DATA_ENV_VAR, raising=False)
-    with pytest.raises(FileNotFoundError, match=r"RNN_GUIDE_DATA.*github.com/zhouhaoyi/ETDataset"):
-        load_etth1()
-    with pytest.raises(FileNotFoundError, match="does not exist; download AirPassengers.csv"):
+def test_loaders_read_the_carried_copies_without_any_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RNN_GUIDE_DATA", raising=False)
+    air = load_air_passengers()
+    assert air.values.shape == (144, 1) and air.values.sum() == 40363 and air.row_of("1959") == 120
+    assert air.index[0] == "1949-01" and air.index[-1] == "1960-12"
+    sunspots = load_sunspots()
+    assert sunspots.values.shape == (2820, 1) and sunspots.values.max() == 253.8
+    etth1 = load_etth1(columns=["OT"])
+    assert etth1.values.shape == (17420, 1) and etth1.index[0] == "2016-07-01 00:00:00"
+    assert load_etth1().columns == ("HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT")
+
+
+def test_loader_given_a_folder_without_the_file_says_so() -> None:
+    with pytest.raises(FileNotFoundError, match="nonexistent-directory is neither AirPassengers.csv nor a folder"):
         load_air_passengers(data_dir="/nonexistent-directory")
 
 
 def test_loader_rejects_a_file_with_the_wrong_checksum(tmp_path: Path) -> None:
     path = tmp_path / "AirPassengers.csv"
     path.write_text("Date,Passengers\n1949-01,112\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="has SHA-256 .* expected 28af0eb8"):
+    with pytest.raises(ChecksumError, match="SHA-256 of .* expected 28af0eb8"):
         load_air_passengers(path=path)
     with pytest.raises(ValueError, match="name must be one of"):
         data_file("mnist")
-
-
-@needs_data
-def test_shared_files_load_with_their_published_shape() -> None:
-    air = load_air_passengers()
-    assert air.values.shape == (144, 1) and air.values.sum() == 40363 and air.row_of("1959") == 120
-    assert load_sunspots().values.shape == (2820, 1)
-    etth1 = load_etth1(columns=["OT"])
-    assert etth1.values.shape == (17420, 1) and etth1.index[0] == "2016-07-01 00:00:00"
-    digest = hashlib.sha256(Path(DATA_DIR, "ETTh1.csv").read_bytes()).hexdigest()
-    assert digest == DATASETS["etth1"].sha256

@@ -1,21 +1,16 @@
-"""The two sentiment data sets of the guide, from a local copy or downloaded from their original source.
+"""The two sentiment data sets of the guide, found by the package's one data resolver.
 
 * :func:`load_imdb` — IMDB Large Movie Review Dataset v1.0 (Maas et al., 2011): the official 25,000 /
-  25,000 train/test split, labels ``"neg"`` / ``"pos"``.
+  25,000 train/test split, labels ``"neg"`` / ``"pos"``; or, with ``sample=True``, the balanced sample of
+  2,500 / 1,000 reviews that the package carries (what the tutorial trains on).
 * :func:`load_chnsenticorp` — ChnSentiCorp (Tan & Zhang, 2008) in the standard 9,600 / 1,200 / 1,200
   train/dev/test split used by ERNIE, PaddleNLP and Chinese-BERT-wwm, labels ``0`` (negative) / ``1``
-  (positive).
+  (positive). The package carries it.
 
-Where the data come from, in order:
-
-1. ``path=``: a file or folder you point to (the formats each loader accepts are listed in its docstring);
-2. the folder in the environment variable ``RNN_GUIDE_DATA``, if it holds the data set;
-3. the download cache (:func:`rnn_guide.downloads.cache_dir`, i.e. ``$RNN_GUIDE_CACHE`` or
-   ``~/.cache/rnn_guide``), downloading from the original source into it first if needed
-   (``download=True``), with a SHA-256 check and safe extraction.
-
-Without network and without a local copy the loaders raise :class:`rnn_guide.downloads.DownloadError`, whose
-message names the URL to fetch and the places to put the file.
+Files are found by :func:`rnn_guide.data.resolve`: ``path=``, then ``$RNN_GUIDE_DATA``, then the copy the
+package carries, then the download cache, then a download from the original source (SHA-256 checked, archives
+extracted safely). Offline without a copy, :class:`rnn_guide.data.DataNotFoundError` says where to get the
+data and where to put it.
 """
 
 from __future__ import annotations
@@ -30,28 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from rnn_guide._validation import describe
-from rnn_guide.downloads import ChecksumError, DownloadError, cache_dir, extract_archive, sha256sum
-from rnn_guide.downloads import download as download_file
+from rnn_guide.data import DATA_ENV, DATA_FILES, DataNotFoundError, resolve
+from rnn_guide.downloads import extract_archive
 
-__all__ = ["DATA_ENV", "LabelledTexts", "load_chnsenticorp", "load_imdb"]
+__all__ = ["IMDB_SAMPLE_SIZES", "IMDB_SIZES", "LabelledTexts", "load_chnsenticorp", "load_imdb"]
 
-DATA_ENV = "RNN_GUIDE_DATA"
-
-IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
-IMDB_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe"
-IMDB_CSV = "imdb_aclImdb_v1_labeled.csv.gz"
-IMDB_CSV_SHA256 = "52475e9f06d56d8df0b513709294e897937ef9d61fb75715fd210867895b883a"
+IMDB_CSV = Path(DATA_FILES["imdb_csv"].filename).name
 IMDB_SIZES = {"train": 25_000, "test": 25_000}
-
-CHNSENTICORP_URL = (
-    "https://raw.githubusercontent.com/ymcui/Chinese-BERT-wwm/"
-    "f6410cbd89c49dee8a42a7f7d94d9cca87b431aa/data/chnsenticorp/chnsenticorp.zip"
-)
-CHNSENTICORP_SHA256 = {
-    "train": "0b2653c23e5c79f539472e90cb10522f0ada4b80d3da95572d8b48fda47d5b33",
-    "dev": "d129e443eac08ce7643013dad496a8edf282be39cac1a4f2ad080818b296b331",
-    "test": "34f9d71eba6096cd8689e18913d28cf9a5f3c18a6c2804cd13304a321738c4bc",
-}
+IMDB_SAMPLE_SIZES = {"train": 2_500, "test": 1_000}
+CHNSENTICORP_SPLITS = ("train", "dev", "test")
 
 
 @dataclass(frozen=True)
@@ -93,20 +75,6 @@ def _check_path(path: Any) -> Path | None:
     return path
 
 
-def _data_dir() -> Path | None:
-    configured = os.environ.get(DATA_ENV)
-    return Path(configured).expanduser() if configured else None
-
-
-def _verify(path: Path, expected: str, what: str) -> None:
-    got = sha256sum(path)
-    if got != expected:
-        raise ChecksumError(
-            f"the SHA-256 of {path} is {got}, expected {expected} for {what}. The file is damaged or is not "
-            f"the original; pass verify=False to read a file you changed on purpose"
-        )
-
-
 # ---------------------------------------------------------------------------------------------- IMDB
 
 
@@ -144,38 +112,35 @@ def _read_imdb_folder(root: Path) -> dict[str, LabelledTexts]:
     return splits
 
 
-def _find_imdb(folder: Path) -> Path | None:
-    """A readable IMDB copy inside ``folder``: the labelled CSV, an aclImdb folder, or the archive."""
-    for candidate in (folder / IMDB_CSV, folder / "aclImdb", folder, folder / "aclImdb_v1.tar.gz"):
-        if candidate.is_file() or (candidate.is_dir() and (candidate / "train" / "pos").is_dir()):
-            return candidate
-    return None
+def _check_sizes(splits: dict[str, LabelledTexts], expected: dict[str, int], path: Path) -> dict[str, LabelledTexts]:
+    sizes = {name: len(split) for name, split in splits.items()}
+    if sizes != expected:
+        raise ValueError(f"{path} holds {sizes} reviews, expected {expected}; pass verify=False to read a subset")
+    return splits
 
 
 def _imdb_from(path: Path, *, verify: bool) -> dict[str, LabelledTexts]:
-    if path.is_dir():
-        found = _find_imdb(path)
-        if found is None:
+    """Read an IMDB copy: the labelled CSV, the original archive, an aclImdb folder or a folder holding one."""
+    if path.is_dir() and not (path / "train" / "pos").is_dir():
+        for candidate in (path / IMDB_CSV, path / "aclImdb", path / "aclImdb_v1.tar.gz"):
+            if candidate.exists():
+                path = candidate
+                break
+        else:
             raise FileNotFoundError(
                 f"{path} holds no IMDB copy: expected {IMDB_CSV}, an extracted aclImdb/ folder or "
                 f"aclImdb_v1.tar.gz in it"
             )
-        path = found
     if path.is_dir():
         splits = _read_imdb_folder(path)
     elif path.name.endswith((".tar.gz", ".tgz")):
-        if verify:
-            _verify(path, IMDB_SHA256, "aclImdb_v1.tar.gz")
-        splits = _read_imdb_folder(_extract_once(path, cache_dir() / "imdb" / "extracted") / "aclImdb")
+        archive = resolve("imdb_archive", path=path, verify=verify)
+        splits = _read_imdb_folder(_extract_once(archive, archive.parent / "aclImdb.extracted") / "aclImdb")
     else:
-        if verify and path.name == IMDB_CSV:
-            _verify(path, IMDB_CSV_SHA256, IMDB_CSV)
+        if path.name == IMDB_CSV:
+            path = resolve("imdb_csv", path=path, verify=verify)
         splits = _read_imdb_csv(path)
-    if verify:
-        sizes = {name: len(split) for name, split in splits.items()}
-        if sizes != IMDB_SIZES:
-            raise ValueError(f"{path} holds {sizes} reviews, expected {IMDB_SIZES}; pass verify=False to read a subset")
-    return splits
+    return _check_sizes(splits, IMDB_SIZES, path) if verify else splits
 
 
 def _extract_once(archive: Path, destination: Path) -> Path:
@@ -190,27 +155,26 @@ def _extract_once(archive: Path, destination: Path) -> Path:
     return destination
 
 
-def _offline_help(what: str, url: str, local_names: str, cache_target: Path) -> str:
-    return (
-        f"{what} is not available locally and could not be downloaded. Get {url} on a machine with internet "
-        f"access, then either put it at {cache_target}, or pass path=<file or folder> to the loader, or set "
-        f"{DATA_ENV} to a folder holding {local_names}."
-    )
-
-
 def load_imdb(
-    path: str | os.PathLike[str] | None = None, *, download: bool = True, verify: bool = True
+    path: str | os.PathLike[str] | None = None,
+    *,
+    sample: bool = False,
+    download: bool = True,
+    verify: bool = True,
 ) -> dict[str, LabelledTexts]:
-    """Load the IMDB movie reviews with their official train/test split.
+    """Load the IMDB movie reviews with their official train/test split, or the carried sample.
 
     Args:
-        path: a local copy, one of: the labelled CSV (``imdb_aclImdb_v1_labeled.csv.gz``, columns
-            ``split,label,text``), the original ``aclImdb_v1.tar.gz``, an extracted ``aclImdb`` folder, or a
-            folder holding one of these. ``None`` looks in ``$RNN_GUIDE_DATA``, then in the cache, then
+        path: a local copy of the full data set, one of: the labelled CSV (``imdb_aclImdb_v1_labeled.csv.gz``,
+            columns ``split,label,text``), the original ``aclImdb_v1.tar.gz``, an extracted ``aclImdb`` folder,
+            or a folder holding one of these. ``None`` looks in ``$RNN_GUIDE_DATA``, then in the cache, then
             downloads.
+        sample: return the sample the package carries instead: 2,500 training reviews (1,250 per label) and
+            1,000 test reviews (500 per label), drawn from the official split with a fixed seed
+            (``benchmarks/make_imdb_sample.py``). Needs no download.
         download: allow downloading the original archive (84 MB) from Stanford when no copy is found.
-        verify: check SHA-256 of the known files and the 25,000 / 25,000 sizes. Pass ``False`` for a
-            subset or a file you changed.
+        verify: check the SHA-256 of the known files and the split sizes. Pass ``False`` for a subset or a
+            file you changed.
 
     Returns:
         ``{"train": LabelledTexts, "test": LabelledTexts}``, labels ``"neg"`` and ``"pos"``, in the order
@@ -218,30 +182,28 @@ def load_imdb(
         contain ``<br />``; :func:`rnn_guide.text.tokenize.tokenize_en` removes them).
 
     Raises:
-        FileNotFoundError: if ``path`` holds no IMDB copy, or nothing is found and ``download=False``.
-        DownloadError: if the download fails; the message says where to get the data and where to put it.
+        FileNotFoundError: if ``path`` holds no IMDB copy.
+        DataNotFoundError: if no copy is found and none can be downloaded; the message says where to get the
+            data and where to put it.
         ChecksumError: if a file is not the original.
     """
+    if sample:
+        if path is not None:
+            raise ValueError("pass either path= (the full data set) or sample=True (the carried sample), not both")
+        sample_file = resolve("imdb_sample", verify=verify)
+        splits = _read_imdb_csv(sample_file)
+        return _check_sizes(splits, IMDB_SAMPLE_SIZES, sample_file) if verify else splits
     local = _check_path(path)
     if local is not None:
         return _imdb_from(local, verify=verify)
-    configured = _data_dir()
-    if configured is not None and configured.is_dir() and _find_imdb(configured) is not None:
-        return _imdb_from(configured, verify=verify)
-    cache = cache_dir() / "imdb"
-    archive = cache / "aclImdb_v1.tar.gz"
-    extracted = cache / "extracted"
-    if (extracted / ".complete").is_file() and archive.is_file():
-        return _imdb_from(extracted / "aclImdb", verify=verify)
-    if not archive.is_file():
-        help_text = _offline_help("The IMDB data set", IMDB_URL, f"{IMDB_CSV} or aclImdb/", archive)
-        if not download:
-            raise FileNotFoundError(help_text.replace("could not be downloaded", "download=False was given"))
-        try:
-            download_file(IMDB_URL, archive, sha256=IMDB_SHA256, what="the IMDB archive")
-        except DownloadError as error:
-            raise DownloadError(f"{help_text} Details: {error}") from None
-    return _imdb_from(archive, verify=verify)
+    try:
+        return _imdb_from(resolve("imdb_csv", download=False, verify=verify), verify=verify)
+    except DataNotFoundError:
+        pass
+    configured = os.environ.get(DATA_ENV)
+    if configured and (Path(configured) / "aclImdb" / "train" / "pos").is_dir():
+        return _imdb_from(Path(configured) / "aclImdb", verify=verify)
+    return _imdb_from(resolve("imdb_archive", download=download, verify=verify), verify=verify)
 
 
 # -------------------------------------------------------------------------------------- ChnSentiCorp
@@ -267,32 +229,6 @@ def _read_tsv(path: Path) -> LabelledTexts:
     return LabelledTexts(texts, labels)
 
 
-def _find_chnsenticorp(folder: Path) -> Path | None:
-    """The folder holding train.tsv, dev.tsv and test.tsv: ``folder`` or one below it."""
-    candidates = [folder, folder / "chnsenticorp"]
-    candidates += sorted(p.parent for p in folder.glob("*/train.tsv") if "__MACOSX" not in p.parts)
-    candidates += sorted(p.parent for p in folder.glob("*/*/train.tsv") if "__MACOSX" not in p.parts)
-    for candidate in candidates:
-        if all((candidate / f"{split}.tsv").is_file() for split in CHNSENTICORP_SHA256):
-            return candidate
-    return None
-
-
-def _chnsenticorp_from(path: Path, *, verify: bool) -> dict[str, LabelledTexts]:
-    if path.is_file():
-        path = _extract_once(path, cache_dir() / "chnsenticorp" / "extracted")
-    found = _find_chnsenticorp(path)
-    if found is None:
-        raise FileNotFoundError(f"{path} holds no ChnSentiCorp copy: expected train.tsv, dev.tsv and test.tsv")
-    splits = {}
-    for split, expected in CHNSENTICORP_SHA256.items():
-        file = found / f"{split}.tsv"
-        if verify:
-            _verify(file, expected, f"ChnSentiCorp {split}.tsv")
-        splits[split] = _read_tsv(file)
-    return splits
-
-
 def load_chnsenticorp(
     path: str | os.PathLike[str] | None = None, *, download: bool = True, verify: bool = True
 ) -> dict[str, LabelledTexts]:
@@ -300,11 +236,10 @@ def load_chnsenticorp(
 
     Args:
         path: a local copy: a folder holding ``train.tsv``, ``dev.tsv`` and ``test.tsv`` (tab-separated,
-            header ``label<TAB>text_a``), a folder with a ``chnsenticorp/`` folder holding them, or the
-            ``chnsenticorp.zip`` archive. ``None`` looks in ``$RNN_GUIDE_DATA``, then in the cache, then
-            downloads.
+            header ``label<TAB>text_a``), or a folder with a ``chnsenticorp/`` folder holding them. ``None``
+            looks in ``$RNN_GUIDE_DATA``, then uses the copy the package carries.
         download: allow downloading ``chnsenticorp.zip`` (from the Chinese-BERT-wwm repository at a fixed
-            commit) when no copy is found.
+            commit) when no copy is found (only if the package's own copy was removed).
         verify: check the SHA-256 of the three files. Pass ``False`` for a subset or a file you changed.
 
     Returns:
@@ -312,34 +247,12 @@ def load_chnsenticorp(
         ``1`` (positive), in file order.
 
     Raises:
-        FileNotFoundError: if ``path`` holds no copy, or nothing is found and ``download=False``.
-        DownloadError: if the download fails; the message says where to get the data and where to put it.
+        FileNotFoundError: if ``path`` holds no copy.
+        DataNotFoundError: if no copy is found and none can be downloaded.
         ChecksumError: if a file is not the original.
     """
-    local = _check_path(path)
-    if local is not None:
-        return _chnsenticorp_from(local, verify=verify)
-    configured = _data_dir()
-    if configured is not None and configured.is_dir() and _find_chnsenticorp(configured) is not None:
-        return _chnsenticorp_from(configured, verify=verify)
-    cache = cache_dir() / "chnsenticorp"
-    archive = cache / "chnsenticorp.zip"
-    if (cache / "extracted" / ".complete").is_file() and archive.is_file():
-        return _chnsenticorp_from(cache / "extracted", verify=verify)
-    if not archive.is_file():
-        help_text = _offline_help(
-            "The ChnSentiCorp data set", CHNSENTICORP_URL, "chnsenticorp/{train,dev,test}.tsv", archive
-        )
-        if not download:
-            raise FileNotFoundError(help_text.replace("could not be downloaded", "download=False was given"))
-        try:
-            # The zip's own checksum is not published; the three files inside are verified after extraction.
-            download_file(CHNSENTICORP_URL, archive, what="the ChnSentiCorp archive")
-        except DownloadError as error:
-            raise DownloadError(f"{help_text} Details: {error}") from None
-    try:
-        return _chnsenticorp_from(archive, verify=True)
-    except (ChecksumError, FileNotFoundError):
-        archive.unlink(missing_ok=True)
-        shutil.rmtree(cache / "extracted", ignore_errors=True)
-        raise
+    folder = _check_path(path)
+    return {
+        split: _read_tsv(resolve(f"chnsenticorp_{split}", path=folder, download=download, verify=verify))
+        for split in CHNSENTICORP_SPLITS
+    }

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from rnn_guide.timeseries.arrays import as_series_array, interpolate_missing
 from rnn_guide.timeseries.datasets import (
-    DATA_ENV_VAR,
     DATASETS,
     TimeSeries,
     data_file,
@@ -35,7 +34,6 @@ from rnn_guide.timeseries.windows import WindowDataset, sliding_windows, window_
 
 __all__ = [
     "DATASETS",
-    "DATA_ENV_VAR",
     "ETTH1_SPLIT",
     "ChronologicalSplit",
     "IdentityScaler",

@@ -1,24 +1,25 @@
 """Loaders for the series used in the guide: AirPassengers, monthly sunspots and ETTh1.
 
-Nothing is downloaded here. A loader reads ``path`` if given, otherwise the file of that name in
-``data_dir`` or in the directory named by the environment variable ``RNN_GUIDE_DATA``. Known files are
-checked against their published SHA-256 so that results are comparable with the protocols' numbers.
-Files are read with the standard ``csv`` module (pandas is not needed).
+The files are found by :func:`rnn_guide.data.resolve`: ``path=`` if given, else ``$RNN_GUIDE_DATA``, else
+the copy carried inside the package (all three series are carried), else the download cache, else a
+download from the original source (ETTh1 only). Every file is checked against its published SHA-256, so
+results are comparable with the protocols' numbers. Files are read with the standard ``csv`` module
+(pandas is not needed).
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from rnn_guide.data import resolve
+
 __all__ = [
     "DATASETS",
-    "DATA_ENV_VAR",
     "TimeSeries",
     "data_file",
     "load_air_passengers",
@@ -27,34 +28,8 @@ __all__ = [
     "load_sunspots",
 ]
 
-DATA_ENV_VAR = "RNN_GUIDE_DATA"
-
-
-@dataclass(frozen=True)
-class _KnownFile:
-    filename: str
-    sha256: str
-    source: str
-
-
-DATASETS: dict[str, _KnownFile] = {
-    "air_passengers": _KnownFile(
-        "AirPassengers.csv",
-        "28af0eb869db6d9fbd31d5af03993a0cbf36c0857c3eb046a068c094b60da851",
-        "Box & Jenkins series G; R datasets::AirPassengers or sktime's datasets/data/Airline/Airline.csv "
-        "(columns Date,Passengers)",
-    ),
-    "sunspots": _KnownFile(
-        "sunspots_monthly_1749_1983.csv",
-        "5af2ea985a3ee4c120f5825c9d028a3cff35d4b30d470896e2e7876575723f27",
-        "R datasets::sunspots (also pmdarima's datasets/data/sunspots.txt.gz), as columns month,sunspots",
-    ),
-    "etth1": _KnownFile(
-        "ETTh1.csv",
-        "f18de3ad269cef59bb07b5438d79bb3042d3be49bdeecf01c1cd6d29695ee066",
-        "https://github.com/zhouhaoyi/ETDataset, file ETT-small/ETTh1.csv",
-    ),
-}
+#: The data sets these loaders read, by name, with the key of their file in :data:`rnn_guide.data.DATA_FILES`.
+DATASETS: dict[str, str] = {"air_passengers": "air_passengers", "sunspots": "sunspots", "etth1": "etth1"}
 
 
 @dataclass(frozen=True)
@@ -88,53 +63,25 @@ class TimeSeries:
         raise ValueError(f"stamp {stamp!r} matches no row (the index runs from {self.index[0]} to {self.index[-1]})")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def data_file(name: str, *, path: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None) -> Path:
-    """Locate (and, for a known data set, verify) a data file.
+    """Locate and verify the file of data set ``name`` (through :func:`rnn_guide.data.resolve`).
 
     Args:
         name: a key of :data:`DATASETS` (``"air_passengers"``, ``"sunspots"``, ``"etth1"``).
         path: the file itself; wins over ``data_dir``.
-        data_dir: a directory that holds the file under its usual name; defaults to ``$RNN_GUIDE_DATA``.
+        data_dir: a folder that holds the file under its usual name.
 
     Returns:
         The path of an existing file whose SHA-256 matches the published one.
 
     Raises:
-        FileNotFoundError: if the file cannot be found; the message names the source and where to put it.
-        ValueError: if the file's SHA-256 differs from the published one.
+        FileNotFoundError: if ``path``/``data_dir`` holds no such file, or (``DataNotFoundError``) no copy is
+            found anywhere; the message says where to get it and where to put it.
+        ChecksumError: if the file's SHA-256 differs from the published one.
     """
     if name not in DATASETS:
         raise ValueError(f"name must be one of {sorted(DATASETS)}, got {name!r}")
-    known = DATASETS[name]
-    if path is None:
-        directory = data_dir if data_dir is not None else os.environ.get(DATA_ENV_VAR)
-        if directory is None:
-            raise FileNotFoundError(
-                f"{known.filename} not found: pass path=..., data_dir=..., or set the environment variable "
-                f"{DATA_ENV_VAR} to a directory that holds {known.filename}. Source: {known.source}"
-            )
-        path = Path(directory) / known.filename
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} does not exist; download {known.filename} from {known.source} and put it there "
-            f"(or point {DATA_ENV_VAR} to the directory that holds it)"
-        )
-    digest = _sha256(path)
-    if digest != known.sha256:
-        raise ValueError(
-            f"{path} has SHA-256 {digest}, expected {known.sha256} for {known.filename}; the file is not the "
-            f"published one (source: {known.source})"
-        )
-    return path
+    return resolve(DATASETS[name], path=path if path is not None else data_dir)
 
 
 def load_csv_series(
@@ -198,7 +145,7 @@ def load_air_passengers(
 
     Args:
         path: the CSV file (columns ``Date,Passengers``).
-        data_dir: directory holding ``AirPassengers.csv`` (default ``$RNN_GUIDE_DATA``).
+        data_dir: directory holding ``AirPassengers.csv`` (default: found by :func:`rnn_guide.data.resolve`).
 
     Returns:
         A :class:`TimeSeries` with the column ``"Passengers"``.
@@ -211,7 +158,7 @@ def load_sunspots(*, path: str | os.PathLike | None = None, data_dir: str | os.P
 
     Args:
         path: the CSV file (columns ``month,sunspots``).
-        data_dir: directory holding ``sunspots_monthly_1749_1983.csv`` (default ``$RNN_GUIDE_DATA``).
+        data_dir: directory holding ``sunspots_monthly_1749_1983.csv`` (default: see :func:`rnn_guide.data.resolve`).
 
     Returns:
         A :class:`TimeSeries` with the column ``"sunspots"``.
@@ -229,7 +176,7 @@ def load_etth1(
 
     Args:
         path: the CSV file (columns ``date,HUFL,HULL,MUFL,MULL,LUFL,LULL,OT``).
-        data_dir: directory holding ``ETTh1.csv`` (default ``$RNN_GUIDE_DATA``).
+        data_dir: directory holding ``ETTh1.csv`` (default: found by :func:`rnn_guide.data.resolve`).
         columns: value columns to keep, e.g. ``["OT"]`` for the univariate task (default: all seven).
 
     Returns:
