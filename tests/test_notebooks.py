@@ -6,6 +6,7 @@ here gives a clear error message and runs them in CUDA mode when that is asked f
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,27 +48,130 @@ def test_notebook_shows_only_code_that_runs(page: Path) -> None:
     assert not problems, f"{_rel(page)}: " + "; ".join(problems)
 
 
-@pytest.mark.parametrize("page", NOTEBOOKS, ids=_rel)
-def test_notebook_executes(page: Path) -> None:
+def _outputs_hook():
+    """hooks/notebook_outputs.py, the MkDocs hook that shows the committed outputs on the pages."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("notebook_outputs", ROOT / "hooks" / "notebook_outputs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TUTORIALS = sorted({page.name.split(".")[0]: page for page in NOTEBOOKS if pages.language_of(page) == "en"}.items())
+#: A duration printed by a cell ("2.3 s") differs from run to run; it is masked before comparing.
+_SECONDS = re.compile(r"\b\d+(?:\.\d+)? s\b")
+_IMAGE_DATA = re.compile(r"(data:image/[a-z+]+;base64,)[A-Za-z0-9+/=\s]+")
+
+
+def _coalesced(outputs: list) -> list:
+    """Consecutive stream outputs of one stream joined into one (how a run chunks them depends on timing)."""
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and output["output_type"] == previous["output_type"] == "stream"
+            and output["name"] == previous["name"]
+        ):
+            previous["text"] += output["text"]
+        else:
+            joined.append(output)
+    return joined
+
+
+def _normalised(outputs: list, *, images: bool) -> list[dict]:
+    """Outputs as plain dicts without what varies between runs (counts, metadata, and images if asked)."""
+    result = []
+    for output in _coalesced([dict(o) for o in outputs]):
+        item = {"output_type": output["output_type"]}
+        if "text" in output:
+            item["text"] = _SECONDS.sub("<duration> s", output["text"])
+        for key, value in sorted(output.get("data", {}).items()):
+            value = "".join(value) if isinstance(value, list) else value
+            if not images and key.startswith("image/"):
+                value = "<image>"
+            elif not images and key == "text/html":
+                value = _IMAGE_DATA.sub(r"\1<image>", value)
+            if key.startswith("text/"):
+                value = _SECONDS.sub("<duration> s", value)
+            item[key] = value
+        result.append(item)
+    return result
+
+
+def test_every_tutorial_page_has_committed_outputs_for_its_current_code() -> None:
+    """The fast check: each page's code cells are exactly those of the run whose outputs the site shows."""
     import jupytext
+    import nbformat
+
+    hook = _outputs_hook()
+    assert TUTORIALS, "no English tutorial pages were found"
+    for page in NOTEBOOKS:
+        stored = hook.outputs_path(page)
+        assert stored.is_file(), f"{_rel(page)} has no committed outputs {_rel(stored)}: run python3 dev.py regenerate"
+        current = hook.code_sources(jupytext.read(page))
+        committed = hook.code_sources(nbformat.read(stored, as_version=4))
+        assert current == committed, (
+            f"the code cells of {_rel(page)} differ from the run committed in {_rel(stored)}: "
+            "run python3 dev.py regenerate"
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@pytest.mark.parametrize(("name", "page"), TUTORIALS, ids=[name for name, _ in TUTORIALS])
+def test_notebook_executes_and_matches_its_committed_outputs(
+    name: str, page: Path, update_golden: bool, cuda_mode: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run the tutorial from scratch (once: its code cells are the same in every language) and compare."""
+    import jupytext
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+    from support.environment import reference_environment
 
+    # The kernel shows figures inline, as Jupyter does, not with the suite's non-interactive backend.
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     notebook = jupytext.read(page)
     client = NotebookClient(
         notebook,
-        timeout=300,
+        timeout=600,
         kernel_name="python3",
         allow_errors=False,
+        record_timing=False,
         resources={"metadata": {"path": str(page.parent)}},
     )
     try:
         client.execute()
     except CellExecutionError as error:
         pytest.fail(f"{_rel(page)}: a cell raised:\n{error}", pytrace=False)
-    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    outputs = [o for cell in cells for o in cell.get("outputs", [])]
     assert outputs, f"{_rel(page)} ran but produced no output at all"
     stderr = [o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"]
     # Warnings end up on the page under the cell: a "Glyph missing" means the CJK font
     # was not used, and any other warning is something a reader should not see either.
     assert not stderr, f"{_rel(page)}: cells wrote warnings that the page would show: {stderr}"
+    stored_path = _outputs_hook().outputs_path(page)
+    if update_golden:
+        notebook.metadata = {"kernelspec": notebook.metadata.get("kernelspec", {}), "language_info": {"name": "python"}}
+        for index, cell in enumerate(notebook.cells):
+            cell.id = f"cell-{index}"
+            cell.metadata = {}
+            if cell.cell_type == "code":
+                cell.outputs = _coalesced(cell.outputs)
+        stored_path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, stored_path)
+        return
+    if cuda_mode:
+        pytest.skip("CUDA mode: the notebook ran; its numbers are not compared with the CPU run's as text")
+    reference, why_not = reference_environment()
+    stored = [c for c in nbformat.read(stored_path, as_version=4).cells if c.cell_type == "code"]
+    assert [c.source for c in stored] == [c.source for c in cells], f"{_rel(stored_path)} is stale: regenerate"
+    for index, (fresh, committed) in enumerate(zip(cells, stored, strict=True)):
+        assert _normalised(fresh.outputs, images=reference) == _normalised(committed.outputs, images=reference), (
+            f"{_rel(page)}: code cell {index + 1} printed or drew something other than the committed "
+            f"{_rel(stored_path)} (run python3 dev.py regenerate if the change is intended)"
+            + ("" if reference else f"; images not compared: {why_not}")
+        )

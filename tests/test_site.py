@@ -1,6 +1,7 @@
 """The bilingual site builds with --strict, and what it serves keeps the site's promises.
 
-The build executes the notebook pages (errors fail it). The built pages must exist in
+The notebook pages show the committed outputs of their last full run (tests/test_notebooks.py re-executes them
+and compares). The built pages must exist in
 both languages, reference no third-party host for anything the browser fetches, and
 contain neither "Glyph missing" warnings nor raw notebook JSON.
 """
@@ -17,15 +18,9 @@ from support.site import Build
 
 pytestmark = pytest.mark.site
 
-BUILD_BUDGET_SECONDS = 120
 # The `build` fixture (one strict bilingual build per session) lives in conftest.py.
 SCRIPT_RE = re.compile(r"<script\b[^>]*>(?P<body>.*?)</script>", re.S | re.I)
 URL_IN_SCRIPT_RE = re.compile(r"""(?:import\(|fetch\(|src\s*=\s*|["'])(?P<url>https?://[^"'\s)]+)""")
-
-
-def test_build_time(build: Build) -> None:
-    print(f"bilingual build took {build.seconds:.1f} s")
-    assert build.seconds < BUILD_BUDGET_SECONDS, f"the build took {build.seconds:.0f} s, over {BUILD_BUDGET_SECONDS} s"
 
 
 def test_every_page_is_built_in_both_languages(build: Build) -> None:

@@ -1,4 +1,4 @@
-"""The site's speed budget: what a reader's browser downloads, and how long the build takes.
+"""The site's speed budget: what a reader's browser downloads (the build time is measured, not enforced).
 
 Measured by ``benchmarks/site_budget.py`` (which writes a result file) and enforced by
 ``tests/test_browser.py::test_speed_budget``. The README's contributing section states
@@ -15,16 +15,15 @@ HEAVIEST_PAGE_BYTES = 3_500_000
 REQUESTS_PER_PAGE = 40
 #: Size of search/search_index.json (both languages, one file).
 SEARCH_INDEX_BYTES = 2_000_000
-#: Wall-clock seconds of `mkdocs build --strict` for both languages, notebooks executed.
-BUILD_SECONDS = 120
 
 LIMITS = {
     "home_page_bytes": HOME_PAGE_BYTES,
     "heaviest_page_bytes": HEAVIEST_PAGE_BYTES,
     "max_requests_per_page": REQUESTS_PER_PAGE,
     "search_index_bytes": SEARCH_INDEX_BYTES,
-    "build_seconds": BUILD_SECONDS,
 }
+# The build's wall-clock time is recorded by benchmarks/site_budget.py but never asserted: a test must not fail
+# because the machine was busy.
 
 
 def measure(loads: dict, search_index_bytes: int, build_seconds: float) -> tuple[dict[str, float], str]:
