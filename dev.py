@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Set up the project and run it: one entry point for newcomers and CI.
 
-    python3 dev.py serve       set everything up, then serve the site on http://127.0.0.1:8000
+    python3 dev.py serve       set everything up, then serve the site: http://127.0.0.1:8000/ (English)
+                               and http://127.0.0.1:8000/zh/ (Chinese), rebuilt within seconds of an edit
     python3 dev.py test        set everything up, then run the whole test suite
+    python3 dev.py quick       set everything up, then run the quick subset (no site build, browser,
+                               notebooks or training snippets; under a minute)
     python3 dev.py build       set everything up, then build the site into site/
-    python3 dev.py regenerate  rewrite the golden outputs and figures from fresh runs
+    python3 dev.py regenerate  rewrite the golden outputs, figures and notebook outputs from fresh runs
     python3 dev.py setup       only set up
 
 Setting up means: a virtual environment in .venv, PyTorch in the build that fits the
@@ -35,6 +38,9 @@ TORCH_VERSION = os.environ.get("RNN_GUIDE_TORCH_VERSION", "2.13.0")
 CPU_INDEX = os.environ.get("RNN_GUIDE_TORCH_INDEX", "https://download.pytorch.org/whl/cpu")
 CONSTRAINTS = ROOT / "requirements" / "constraints-py311.txt"
 STAMP = VENV / ".rnn-guide-setup"
+SERVE_URL = "http://127.0.0.1:8000/"
+#: The quick subset: everything but the site build, the browser, the notebooks and model training.
+QUICK_MARKERS = "not slow and not site and not notebooks and not training"
 
 
 def say(message: str) -> None:
@@ -122,19 +128,22 @@ def main(argv: list[str]) -> None:
         print(__doc__)
         return
     command, rest = argv[0], argv[1:]
-    if command not in {"setup", "serve", "test", "build", "regenerate"}:
+    if command not in {"setup", "serve", "test", "quick", "build", "regenerate"}:
         sys.exit(f"[dev.py] unknown command {command!r}; try: python3 dev.py --help")
     python = setup()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if command == "serve":
-        say("serving the site on http://127.0.0.1:8000 (English) and http://127.0.0.1:8000/zh/ (中文)")
-        run(python, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *rest, env=env)
+        say(f"serving the site on {SERVE_URL} (English) and {SERVE_URL}zh/ (中文); Ctrl+C stops it")
+        address = SERVE_URL.split("//")[1].rstrip("/")
+        run(python, "-m", "mkdocs", "serve", "-f", "mkdocs.serve.yml", "--dirty", "--dev-addr", address, *rest, env=env)
     elif command == "build":
         run(python, "-m", "mkdocs", "build", "--strict", *rest, env=env)
     elif command == "regenerate":
-        run(python, "-m", "pytest", "tests/test_snippets.py", "--update-golden", "-q", *rest, env=env)
-    elif command == "test":
-        result = subprocess.run([python, "-m", "pytest", *rest], cwd=ROOT, env=env)
+        tests = ["tests/test_snippets.py", "tests/test_notebooks.py"]
+        run(python, "-m", "pytest", *tests, "--update-golden", "-q", *rest, env=env)
+    else:
+        quick = ["-m", QUICK_MARKERS] if command == "quick" else []
+        result = subprocess.run([python, "-m", "pytest", *quick, *rest], cwd=ROOT, env=env)
         sys.exit(result.returncode)
 
 
