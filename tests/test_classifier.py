@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from rnn_guide.classifier import SequenceClassifier, TextClassifier, train_text_classifier
-from rnn_guide.training import save_checkpoint
+from rnn_guide.checkpoints import save_checkpoint
 
 # ------------------------------------------------------------------------------------------ the module
 

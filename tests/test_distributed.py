@@ -33,7 +33,7 @@ from rnn_guide.distributed import (
 )
 from rnn_guide.text import collate_padded
 from rnn_guide.text.synthetic import synthetic_reviews
-from rnn_guide.training import load_checkpoint
+from rnn_guide.checkpoints import load_checkpoint
 
 LENGTHS = [int(x) for x in torch.randint(1, 200, (203,), generator=torch.Generator().manual_seed(0))]
 

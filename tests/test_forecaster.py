@@ -21,7 +21,7 @@ from rnn_guide.forecaster import (
     train_forecaster,
 )
 from rnn_guide.metrics import rmse
-from rnn_guide.training import save_checkpoint
+from rnn_guide.checkpoints import save_checkpoint
 
 torch.set_num_threads(1)
 

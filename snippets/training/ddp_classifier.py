@@ -102,7 +102,7 @@ per_rank = gather_objects(mine)  # every rank's sums, to print them
 
 # --8<-- [start:save]
 from rnn_guide.distributed import save_checkpoint_on_main, unwrap_model
-from rnn_guide.training import load_checkpoint
+from rnn_guide.checkpoints import load_checkpoint
 
 default = Path(tempfile.gettempdir()) / "ddp_classifier.pt"
 path = Path(sys.argv[1]) if len(sys.argv) > 1 else default

@@ -24,11 +24,13 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from torch.utils.data import DataLoader
 
 from rnn_guide._validation import check_choice, check_int, check_number, check_tensor, describe
+from rnn_guide.checkpoints import load_checkpoint, save_checkpoint
 from rnn_guide.devices import pick_device, seed_everything
+from rnn_guide.history import History
 from rnn_guide.text.batching import BucketBatchSampler, EncodedTexts, collate_padded
 from rnn_guide.text.tokenize import Tokenizer
 from rnn_guide.text.vocab import PAD_INDEX, TRUNCATIONS, Vocab, encode
-from rnn_guide.training import History, fit, load_checkpoint, move_to_device, predict, save_checkpoint
+from rnn_guide.training import fit, move_to_device, predict
 
 __all__ = [
     "IMPLEMENTATIONS",
@@ -198,18 +200,18 @@ class SequenceClassifier(nn.Module):
         implementation: str = "auto",
     ) -> None:
         super().__init__()
-        check_int("vocab_size", vocab_size, minimum=2)
-        check_int("num_classes", num_classes, minimum=2)
-        check_int("embedding_dim", embedding_dim, minimum=1)
-        check_int("hidden_size", hidden_size, minimum=1)
-        check_int("num_layers", num_layers, minimum=1)
+        vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+        num_classes = check_int("num_classes", num_classes, minimum=2)
+        embedding_dim = check_int("embedding_dim", embedding_dim, minimum=1)
+        hidden_size = check_int("hidden_size", hidden_size, minimum=1)
+        num_layers = check_int("num_layers", num_layers, minimum=1)
         check_choice("rnn_type", rnn_type, tuple(RNN_TYPES))
         if not isinstance(bidirectional, bool):
             raise TypeError(f"bidirectional must be a bool, got {bidirectional!r}")
         dropout = check_number("dropout", dropout, low=0.0, high=1.0, high_inclusive=False)
         check_choice("pooling", pooling, POOLINGS)
         check_choice("implementation", implementation, IMPLEMENTATIONS)
-        check_int("padding_idx", padding_idx, minimum=0)
+        padding_idx = check_int("padding_idx", padding_idx, minimum=0)
         if padding_idx >= vocab_size:
             raise ValueError(f"padding_idx must be below vocab_size={vocab_size}, got {padding_idx}")
         self.config: dict[str, Any] = {
@@ -390,7 +392,7 @@ class TextClassifier:
         classes: the labels, in the order of the model's outputs.
         max_length: the most tokens per text (longer texts are truncated), or ``None``.
         truncation: ``"head"``, ``"tail"`` or ``"head+tail"`` (see :func:`rnn_guide.text.vocab.encode`).
-        history: the training :class:`~rnn_guide.training.History`, if known.
+        history: the training :class:`~rnn_guide.history.History`, if known.
 
     Attributes:
         classes: the labels, column ``j`` of :meth:`predict_proba` belongs to ``classes[j]``.
@@ -421,7 +423,7 @@ class TextClassifier:
             )
         if len(vocab) != model.config["vocab_size"]:
             raise ValueError(f"vocab must have the model's vocab_size={model.config['vocab_size']}, got {len(vocab)}")
-        check_int("max_length", max_length, minimum=1, allow_none=True)
+        max_length = check_int("max_length", max_length, minimum=1, allow_none=True)
         check_choice("truncation", truncation, TRUNCATIONS)
         self.model = model
         self.vocab = vocab
@@ -460,7 +462,7 @@ class TextClassifier:
         Raises:
             TypeError: if ``texts`` is not a list of strings.
         """
-        check_int("batch_size", batch_size, minimum=1)
+        batch_size = check_int("batch_size", batch_size, minimum=1)
         sequences = self.encode(texts)
         if not sequences:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
@@ -498,7 +500,7 @@ class TextClassifier:
         return sum(p == y for p, y in zip(predicted, labels, strict=True)) / len(labels)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the classifier to one file, atomically (see :func:`rnn_guide.training.save_checkpoint`).
+        """Write the classifier to one file, atomically (see :func:`rnn_guide.checkpoints.save_checkpoint`).
 
         The file holds only tensors, numbers, strings, lists and dicts and is read with
         ``torch.load(..., weights_only=True)``.
@@ -685,7 +687,7 @@ def train_text_classifier(
             raise ValueError(f"valid labels must be classes seen in training {classes!r}, got also {unseen!r}")
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
         check_int(name, value, minimum=1)
-    check_int("seed", seed, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
     lr = check_number("lr", lr, low=0.0, low_inclusive=False)
     lr_decay = check_number("lr_decay", lr_decay, low=0.0, high=1.0, low_inclusive=False)
     weight_decay = check_number("weight_decay", weight_decay, low=0.0)

@@ -26,7 +26,9 @@ from torch.utils.data import DataLoader
 
 from rnn_guide._validation import check_choice, check_int, check_number, describe
 from rnn_guide.baselines import seasonal_naive
+from rnn_guide.checkpoints import load_checkpoint, save_checkpoint
 from rnn_guide.devices import seed_everything
+from rnn_guide.history import History
 from rnn_guide.metrics import forecast_metrics
 from rnn_guide.timeseries.arrays import as_series_array, check_lookback_horizon
 from rnn_guide.timeseries.models import (
@@ -39,7 +41,7 @@ from rnn_guide.timeseries.models import (
 )
 from rnn_guide.timeseries.scaling import Scaler, make_scaler, scaler_from_state
 from rnn_guide.timeseries.splits import chronological_split, window_datasets
-from rnn_guide.training import History, fit, load_checkpoint, save_checkpoint
+from rnn_guide.training import fit
 
 __all__ = [
     "LOSSES",
@@ -60,7 +62,7 @@ _FORMAT = "rnn_guide.forecaster"
 
 def default_segment_length(lookback: int) -> int:
     """The divisor of ``lookback`` closest to its square root (24 for 720, 4 for 24), the smaller on a tie."""
-    check_int("lookback", lookback, minimum=1)
+    lookback = check_int("lookback", lookback, minimum=1)
     divisors = [d for d in range(1, lookback + 1) if lookback % d == 0]
     return min(divisors, key=lambda d: (abs(d - math.sqrt(lookback)), d))
 
@@ -74,7 +76,7 @@ class Forecaster:
         lookback: number of past rows ``L`` the model reads.
         model_name: the model's key in :data:`~rnn_guide.timeseries.models.FORECASTER_MODELS`.
         settings: the training settings (plain values), kept for reference and saved with the model.
-        history: the :class:`~rnn_guide.training.History` of training, if any.
+        history: the :class:`~rnn_guide.history.History` of training, if any.
 
     Attributes:
         horizon: rows ``H`` produced per forward pass; :meth:`predict` rolls out any number of steps.
@@ -95,7 +97,7 @@ class Forecaster:
             raise TypeError(f"model must be a WindowForecaster, got {describe(model)}")
         if not isinstance(scaler, Scaler) or scaler.n_channels is None:
             raise TypeError(f"scaler must be a fitted Scaler, got {describe(scaler)}")
-        check_int("lookback", lookback, minimum=1)
+        lookback = check_int("lookback", lookback, minimum=1)
         check_choice("model_name", model_name, tuple(FORECASTER_MODELS))
         self.model = model
         self.scaler = scaler
@@ -134,7 +136,7 @@ class Forecaster:
                 or values the scaler cannot take (e.g. non-positive values with log scaling).
         """
         steps = self.horizon if steps is None else steps
-        check_int("steps", steps, minimum=1)
+        steps = check_int("steps", steps, minimum=1)
         values, was_1d = as_series_array(history, name="history", min_length=self.lookback)
         if values.shape[1] != self.n_channels:
             raise ValueError(
@@ -168,8 +170,8 @@ class Forecaster:
             ``{"forecaster": metrics, "seasonal_naive": metrics}``, metrics as in
             :func:`rnn_guide.metrics.forecast_metrics`, in the units of the series.
         """
-        check_int("test_size", test_size, minimum=1)
-        check_int("season", season, minimum=1)
+        test_size = check_int("test_size", test_size, minimum=1)
+        season = check_int("season", season, minimum=1)
         values, _ = as_series_array(series, min_length=self.lookback + test_size)
         history, truth = values[:-test_size], values[-test_size:]
         forecasts = {"forecaster": self.predict(history, test_size)}
@@ -345,15 +347,15 @@ def train_forecaster(
     check_number("valid_fraction", valid_fraction, low=0.0, high=1.0, high_inclusive=False)
     check_choice("model", model, tuple(FORECASTER_MODELS))
     check_choice("loss", loss, tuple(LOSSES))
-    check_int("epochs", epochs, minimum=1)
-    check_int("batch_size", batch_size, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
     check_number("learning_rate", learning_rate, low=0.0, low_inclusive=False)
     check_number("weight_decay", weight_decay, low=0.0)
     check_choice("lr_schedule", lr_schedule, ("constant", "cosine"))
-    check_int("patience", patience, minimum=1, allow_none=True)
+    patience = check_int("patience", patience, minimum=1, allow_none=True)
     if clip is not None:
         check_number("clip", clip, low=0.0, low_inclusive=False)
-    check_int("seed", seed, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
     if len(values) < lookback + horizon:
         raise ValueError(f"series must have at least lookback + horizon = {lookback + horizon} rows, got {len(values)}")
     valid_rows = round(len(values) * valid_fraction)

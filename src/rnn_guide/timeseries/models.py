@@ -129,7 +129,7 @@ class WindowForecaster(nn.Module):
         Returns:
             A tensor of shape :math:`(N, steps, C)`.
         """
-        check_int("steps", steps, minimum=1)
+        steps = check_int("steps", steps, minimum=1)
         window = x
         blocks: list[torch.Tensor] = []
         produced = 0
@@ -187,10 +187,10 @@ class SequenceForecaster(WindowForecaster):
         channel_independent: bool = False,
     ) -> None:
         super().__init__()
-        check_int("input_size", input_size, minimum=1)
-        check_int("horizon", horizon, minimum=1)
-        check_int("hidden_size", hidden_size, minimum=1)
-        check_int("num_layers", num_layers, minimum=1)
+        input_size = check_int("input_size", input_size, minimum=1)
+        horizon = check_int("horizon", horizon, minimum=1)
+        hidden_size = check_int("hidden_size", hidden_size, minimum=1)
+        num_layers = check_int("num_layers", num_layers, minimum=1)
         rnn_class = _check_cell(cell)
         check_number("dropout", dropout, low=0.0, high=1.0, high_inclusive=False)
         self.config = {
@@ -277,11 +277,11 @@ class SegmentRecurrentForecaster(WindowForecaster):
         channel_embedding: bool = True,
     ) -> None:
         super().__init__()
-        check_int("input_size", input_size, minimum=1)
-        check_int("lookback", lookback, minimum=1)
-        check_int("horizon", horizon, minimum=1)
-        check_int("segment_length", segment_length, minimum=1)
-        check_int("d_model", d_model, minimum=2)
+        input_size = check_int("input_size", input_size, minimum=1)
+        lookback = check_int("lookback", lookback, minimum=1)
+        horizon = check_int("horizon", horizon, minimum=1)
+        segment_length = check_int("segment_length", segment_length, minimum=1)
+        d_model = check_int("d_model", d_model, minimum=2)
         rnn_class = _check_cell(cell)
         check_number("dropout", dropout, low=0.0, high=1.0, high_inclusive=False)
         if lookback % segment_length:
