@@ -9,7 +9,7 @@ Protocol (Informer, Autoformer, DLinear, PatchTST, SegRNN):
 * multivariate (``M``: all 7 channels in, all 7 out) and univariate (``S``: ``OT`` only),
   horizons 96, 192, 336 and 720.
 
-The model is :class:`rnn_guide.forecaster.SegmentRecurrentForecaster` (GRU over segments, parallel
+The model is :class:`rnn_guide.timeseries.models.SegmentRecurrentForecaster` (GRU over segments, parallel
 decoding, last-value normalisation, channel-independent), trained with :func:`rnn_guide.training.fit`
 (Adam, early stopping on the validation loss with the best weights restored). Two closed-form references
 are scored on the same test windows: repeating the last value, and a direct linear map from the
@@ -35,10 +35,11 @@ from torch.utils.data import DataLoader
 
 from rnn_guide.baselines import LinearAutoregression
 from rnn_guide.devices import seed_everything
-from rnn_guide.forecaster import LOSSES, SegmentRecurrentForecaster
+from rnn_guide.forecaster import LOSSES
 from rnn_guide.metrics import mae, mse
 from rnn_guide.results import write_result
 from rnn_guide.timeseries import ETTH1_SPLIT, StandardScaler, WindowDataset, load_etth1, window_datasets
+from rnn_guide.timeseries.models import SegmentRecurrentForecaster
 from rnn_guide.training import fit, predict
 
 # Published test MSE / MAE on the same split, for comparison only (numbers copied from their sources).

@@ -12,16 +12,10 @@ import torch
 
 import rnn_guide.forecaster as forecaster_module
 from rnn_guide.baselines import naive
-from rnn_guide.forecaster import (
-    Forecaster,
-    InstanceNormalization,
-    SegmentRecurrentForecaster,
-    SequenceForecaster,
-    default_segment_length,
-    train_forecaster,
-)
-from rnn_guide.metrics import rmse
 from rnn_guide.checkpoints import save_checkpoint
+from rnn_guide.forecaster import Forecaster, default_segment_length, train_forecaster
+from rnn_guide.metrics import rmse
+from rnn_guide.timeseries.models import InstanceNormalization, SegmentRecurrentForecaster, SequenceForecaster
 
 torch.set_num_threads(1)
 

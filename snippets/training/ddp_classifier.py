@@ -54,7 +54,7 @@ valid_loader = DataLoader(my_valid, batch_size=128, collate_fn=collate_padded)
 # --8<-- [end:data]
 
 # --8<-- [start:model]
-from rnn_guide.classifier import SequenceClassifier
+from rnn_guide.text.models import SequenceClassifier
 
 torch.manual_seed(0)  # the same initial weights on every rank
 model = SequenceClassifier(
@@ -101,8 +101,8 @@ per_rank = gather_objects(mine)  # every rank's sums, to print them
 # --8<-- [end:evaluate]
 
 # --8<-- [start:save]
-from rnn_guide.distributed import save_checkpoint_on_main, unwrap_model
 from rnn_guide.checkpoints import load_checkpoint
+from rnn_guide.distributed import save_checkpoint_on_main, unwrap_model
 
 default = Path(tempfile.gettempdir()) / "ddp_classifier.pt"
 path = Path(sys.argv[1]) if len(sys.argv) > 1 else default

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from rnn_guide.forecaster import LOSSES, Forecaster, InstanceNormalization, train_forecaster
+from rnn_guide.forecaster import LOSSES, Forecaster, train_forecaster
 from rnn_guide.timeseries import (
     DATASETS,
     TimeSeries,
@@ -34,7 +34,7 @@ from rnn_guide.timeseries import (
     load_etth1,
     load_sunspots,
 )
-from rnn_guide.timeseries.models import FORECASTER_MODELS
+from rnn_guide.timeseries.models import FORECASTER_MODELS, InstanceNormalization
 
 __all__ = ["add_parser", "main"]
 

@@ -9,8 +9,9 @@
 :func:`train_forecaster` keeps the future out of training: the last ``valid_fraction`` of the rows is
 held out for early stopping, the scaler is fitted on the training rows only, and every training window
 predicts training rows only (its inputs never reach past them either). It trains with
-:func:`rnn_guide.training.fit`. The models themselves (:class:`SequenceForecaster`,
-:class:`SegmentRecurrentForecaster`) are defined in :mod:`rnn_guide.timeseries.models` and re-exported here.
+:func:`rnn_guide.training.fit`. The networks themselves
+(:class:`~rnn_guide.timeseries.models.SequenceForecaster`,
+:class:`~rnn_guide.timeseries.models.SegmentRecurrentForecaster`) live in :mod:`rnn_guide.timeseries.models`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from rnn_guide.metrics import forecast_metrics
 from rnn_guide.timeseries.arrays import as_series_array, check_lookback_horizon
 from rnn_guide.timeseries.models import (
     FORECASTER_MODELS,
-    InstanceNormalization,
     SegmentRecurrentForecaster,
     SequenceForecaster,
     WindowForecaster,
@@ -46,10 +46,6 @@ from rnn_guide.training import fit
 __all__ = [
     "LOSSES",
     "Forecaster",
-    "InstanceNormalization",
-    "SegmentRecurrentForecaster",
-    "SequenceForecaster",
-    "WindowForecaster",
     "default_segment_length",
     "train_forecaster",
 ]

@@ -17,7 +17,6 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, Subset
 
-from rnn_guide.classifier import SequenceClassifier
 from rnn_guide.distributed import (
     DistributedBucketSampler,
     all_reduce_sums,
@@ -29,6 +28,7 @@ from rnn_guide.distributed import (
     unwrap_model,
 )
 from rnn_guide.text import EncodedTexts, Tokenizer, Vocab, collate_padded, encode
+from rnn_guide.text.models import SequenceClassifier
 from rnn_guide.text.synthetic import synthetic_reviews
 from rnn_guide.training import fit, move_to_device
 
