@@ -85,12 +85,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--segment-length", type=int, default=48)
     parser.add_argument("--d-model", type=int, default=512)
     parser.add_argument("--dropout", type=float, default=0.5)
-    parser.add_argument("--cell", choices=("gru", "lstm"), default="gru")
+    parser.add_argument("--rnn-type", choices=("gru", "lstm"), default="gru")
     parser.add_argument("--loss", choices=sorted(LOSSES), default="mae")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--lr-decay", type=float, default=0.9, help="per-epoch decay after the third epoch")
     parser.add_argument("--train-stride", type=int, default=1, help="rows between training windows")
     parser.add_argument("--valid-stride", type=int, default=1, help="rows between validation windows")
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         horizon,
         segment_length=args.segment_length,
         d_model=args.d_model,
-        cell=args.cell,
+        rnn_type=args.rnn_type,
         dropout=args.dropout,
         normalization="last",
         channel_independent=True,
@@ -152,7 +152,7 @@ def run(args: argparse.Namespace, horizon: int) -> None:
     generator = torch.Generator().manual_seed(args.seed)
     train_loader = DataLoader(parts["train"], batch_size=args.batch_size, shuffle=True, generator=generator)
     valid_loader = DataLoader(valid, batch_size=512)
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: args.lr_decay ** max(0, epoch - 2))
     history = fit(
         model,
@@ -193,12 +193,12 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         "segment_length": args.segment_length,
         "d_model": args.d_model,
         "dropout": args.dropout,
-        "cell": args.cell,
+        "rnn_type": args.rnn_type,
         "loss": args.loss,
         "epochs": args.epochs,
         "patience": args.patience,
         "batch_size": args.batch_size,
-        "learning_rate": args.learning_rate,
+        "lr": args.lr,
         "lr_decay": args.lr_decay,
         "train_stride": args.train_stride,
         "valid_stride": args.valid_stride,

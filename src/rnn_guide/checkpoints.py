@@ -448,12 +448,16 @@ def load_checkpoint(
         raise FileNotFoundError(f"checkpoint file {str(source)!r} does not exist")
     try:
         payload = torch.load(source, map_location=map_location, weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError) as error:
-        raise ValueError(
-            f"{str(source)!r} is not a checkpoint that torch.load(weights_only=True) can read: {error}"
+    except (pickle.UnpicklingError, RuntimeError, EOFError, UnicodeDecodeError) as error:
+        raise ValueError(  # torch's own message stays in the chained error (a traceback shows it)
+            f"{str(source)!r} is not an rnn-guide model or checkpoint: it is not a checkpoint that "
+            "torch.load(weights_only=True) can read"
         ) from error
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{str(source)!r} is not an rnn_guide checkpoint (no format marker)")
+        raise ValueError(
+            f"{str(source)!r} is not an rnn-guide model or checkpoint: a PyTorch file, but not an rnn_guide "
+            "checkpoint (no format marker)"
+        )
     if payload.get("format_version") != CHECKPOINT_VERSION:
         raise ValueError(
             f"{str(source)!r} has checkpoint format version {payload.get('format_version')!r}, "

@@ -24,7 +24,7 @@ from torch.utils.data import DataLoader
 
 from rnn_guide._validation import check_choice, check_int, check_number, describe
 from rnn_guide.checkpoints import load_checkpoint, save_checkpoint
-from rnn_guide.devices import pick_device, seed_everything
+from rnn_guide.devices import seed_everything
 from rnn_guide.history import History
 from rnn_guide.text.batching import BucketBatchSampler, EncodedTexts, collate_padded
 from rnn_guide.text.models import SequenceClassifier
@@ -385,8 +385,9 @@ def train_text_classifier(
         clip: clip the total gradient norm to this value, or ``None``.
         patience: with ``valid``, stop after this many epochs without a better validation accuracy.
         seed: seeds the weights, dropout and batch order, so a run can be repeated exactly (on the CPU).
-        device: where to train, default :func:`rnn_guide.devices.pick_device` (CUDA if available).
-        progress: show a progress bar (``None``: only in a terminal).
+        device: where to train (``fit`` moves the model there), default
+            :func:`rnn_guide.devices.pick_device` (CUDA if available).
+        progress: show a progress bar (``None``, default: when stderr is a terminal).
 
     Returns:
         The trained :class:`TextClassifier` (its ``history`` holds the losses and accuracies per epoch).
@@ -448,8 +449,6 @@ def train_text_classifier(
     if checked_valid is not None:
         valid_sequences = classifier.encode(checked_valid[0])
         valid_loader = _loader(valid_sequences, [index[y] for y in checked_valid[1]], 256, shuffle=False, seed=seed)
-    target = pick_device(device)
-    model.to(target)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=lr_decay)
     classifier.history = fit(
@@ -460,7 +459,7 @@ def train_text_classifier(
         optimizer=optimizer,
         valid_data=valid_loader,
         metrics={"accuracy": _accuracy} if valid_loader is not None else None,
-        device=target,
+        device=device,
         clip=clip,
         scheduler=scheduler,
         early_stopping=patience if valid_loader is not None else None,

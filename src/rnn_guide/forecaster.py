@@ -40,7 +40,7 @@ from rnn_guide.timeseries.models import (
     build_forecaster_model,
 )
 from rnn_guide.timeseries.scaling import Scaler, make_scaler, scaler_from_state
-from rnn_guide.timeseries.splits import chronological_split, window_datasets
+from rnn_guide.timeseries.splits import ChronologicalSplit, chronological_split, window_datasets
 from rnn_guide.training import fit
 
 __all__ = [
@@ -209,7 +209,8 @@ class Forecaster:
         checkpoint = load_checkpoint(path, map_location=map_location)
         extra = checkpoint.extra
         if extra.get("format") != _FORMAT:
-            raise ValueError(f"{str(path)!r} is a checkpoint but not a saved Forecaster (no forecaster data)")
+            holds = extra.get("kind") or checkpoint.config.get("class_name", "an unknown model")
+            raise ValueError(f"{str(path)!r} is not a saved Forecaster: it holds a checkpoint of {holds}")
         model = build_forecaster_model(extra["model_name"], dict(extra["model_config"]))
         model.load_state_dict(checkpoint.model_state)
         model.to(map_location)
@@ -229,7 +230,7 @@ def _build_model(
     n_channels: int,
     lookback: int,
     horizon: int,
-    cell: str,
+    rnn_type: str,
     hidden_size: int,
     num_layers: int,
     dropout: float,
@@ -243,7 +244,7 @@ def _build_model(
             horizon,
             hidden_size=hidden_size,
             num_layers=num_layers,
-            cell=cell,
+            rnn_type=rnn_type,
             dropout=dropout,
             normalization=normalization,
             channel_independent=channel_independent,
@@ -256,11 +257,29 @@ def _build_model(
         horizon,
         segment_length=segment_length if segment_length is not None else default_segment_length(lookback),
         d_model=hidden_size,
-        cell=cell,
+        rnn_type=rnn_type,
         dropout=dropout,
         normalization=normalization,
         channel_independent=channel_independent,
     )
+
+
+def _split_rows(rows: int, *, lookback: int, horizon: int, valid_fraction: float) -> ChronologicalSplit:
+    """The chronological train/validation split of ``rows`` rows: the last ``valid_fraction`` (at least one
+    window's ``horizon`` rows when it is not 0) for validation, checked to leave a training window."""
+    if rows < lookback + horizon:
+        raise ValueError(f"series must have at least lookback + horizon = {lookback + horizon} rows, got {rows}")
+    valid_rows = round(rows * valid_fraction)
+    if valid_fraction > 0:
+        valid_rows = max(valid_rows, horizon)  # the validation part must hold one whole window
+    split = chronological_split(rows, valid_size=valid_rows)
+    if len(split.train) < lookback + horizon:
+        raise ValueError(
+            f"the training part ({len(split.train)} of {rows} rows after {valid_rows} validation rows, "
+            f"valid_fraction={valid_fraction}) must have at least lookback + horizon = {lookback + horizon} "
+            "rows; lower valid_fraction (0 trains on every row), lookback or horizon"
+        )
+    return split
 
 
 def train_forecaster(
@@ -270,7 +289,7 @@ def train_forecaster(
     horizon: int,
     valid_fraction: float = 0.2,
     model: str = "sequence",
-    cell: str = "lstm",
+    rnn_type: str = "lstm",
     hidden_size: int = 64,
     num_layers: int = 1,
     dropout: float = 0.0,
@@ -281,7 +300,7 @@ def train_forecaster(
     loss: str = "mse",
     epochs: int = 100,
     batch_size: int = 32,
-    learning_rate: float = 3e-3,
+    lr: float = 3e-3,
     weight_decay: float = 0.0,
     lr_schedule: str = "cosine",
     patience: int | None = 20,
@@ -289,7 +308,7 @@ def train_forecaster(
     stride: int = 1,
     seed: int = 0,
     device: str | torch.device | None = None,
-    progress: bool | None = False,
+    progress: bool | None = None,
 ) -> Forecaster:
     """Train a recurrent forecaster on one series without look-ahead leakage.
 
@@ -307,7 +326,7 @@ def train_forecaster(
             ``epochs`` epochs.
         model: ``"sequence"`` (:class:`SequenceForecaster`) or ``"segment"``
             (:class:`SegmentRecurrentForecaster`).
-        cell: ``"lstm"`` or ``"gru"``.
+        rnn_type: ``"lstm"`` or ``"gru"``.
         hidden_size: recurrent state size (``d_model`` of the segment model).
         num_layers: stacked recurrent layers (sequence model only).
         dropout: dropout rate.
@@ -318,16 +337,16 @@ def train_forecaster(
         loss: ``"mse"``, ``"mae"`` or ``"huber"``, on the scaled series.
         epochs: maximum number of epochs.
         batch_size: windows per step.
-        learning_rate: Adam's learning rate.
+        lr: Adam's learning rate.
         weight_decay: Adam's L2 weight decay.
-        lr_schedule: ``"cosine"`` (default): the learning rate follows half a cosine from ``learning_rate``
+        lr_schedule: ``"cosine"`` (default): the learning rate follows half a cosine from ``lr``
             down to 0 over ``epochs`` epochs (calmer final weights, less spread between seeds); or ``"constant"``.
         patience: early-stopping patience in epochs (``None``: no early stopping; ignored without validation).
         clip: maximum total gradient norm (``None``: no clipping).
         stride: rows between consecutive training windows.
         seed: seeds the weights, the shuffling and dropout.
         device: ``"cpu"``, ``"cuda"``, ... (default: :func:`rnn_guide.devices.pick_device`).
-        progress: show a progress bar (``None``: when writing to a terminal).
+        progress: show a progress bar (``None``, default: when stderr is a terminal).
 
     Returns:
         The trained :class:`Forecaster` (on ``device``), with its training history.
@@ -345,25 +364,14 @@ def train_forecaster(
     check_choice("loss", loss, tuple(LOSSES))
     epochs = check_int("epochs", epochs, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    check_number("learning_rate", learning_rate, low=0.0, low_inclusive=False)
+    lr = check_number("lr", lr, low=0.0, low_inclusive=False)
     check_number("weight_decay", weight_decay, low=0.0)
     check_choice("lr_schedule", lr_schedule, ("constant", "cosine"))
     patience = check_int("patience", patience, minimum=1, allow_none=True)
     if clip is not None:
         check_number("clip", clip, low=0.0, low_inclusive=False)
     seed = check_int("seed", seed, minimum=0)
-    if len(values) < lookback + horizon:
-        raise ValueError(f"series must have at least lookback + horizon = {lookback + horizon} rows, got {len(values)}")
-    valid_rows = round(len(values) * valid_fraction)
-    if valid_fraction > 0:
-        valid_rows = max(valid_rows, horizon)  # the validation part must hold one whole window
-    split = chronological_split(len(values), valid_size=valid_rows)
-    if len(split.train) < lookback + horizon:
-        raise ValueError(
-            f"the training part ({len(split.train)} of {len(values)} rows after {valid_rows} validation rows, "
-            f"valid_fraction={valid_fraction}) must have at least lookback + horizon = {lookback + horizon} "
-            "rows; lower valid_fraction (0 trains on every row), lookback or horizon"
-        )
+    split = _split_rows(len(values), lookback=lookback, horizon=horizon, valid_fraction=valid_fraction)
     scaler = make_scaler(scaling).fit(values[split.train])
     parts = window_datasets(scaler.transform(values), split, lookback, horizon, stride=stride)
 
@@ -373,7 +381,7 @@ def train_forecaster(
         n_channels=values.shape[1],
         lookback=lookback,
         horizon=horizon,
-        cell=cell,
+        rnn_type=rnn_type,
         hidden_size=hidden_size,
         num_layers=num_layers,
         dropout=dropout,
@@ -384,7 +392,7 @@ def train_forecaster(
     generator = torch.Generator().manual_seed(seed)
     train_loader = DataLoader(parts["train"], batch_size=batch_size, shuffle=True, generator=generator)
     valid_loader = DataLoader(parts["valid"], batch_size=256) if "valid" in parts else None
-    optimizer = torch.optim.Adam(network.parameters(), lr=learning_rate, weight_decay=weight_decay)
+    optimizer = torch.optim.Adam(network.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs) if lr_schedule == "cosine" else None
     history = fit(
         network,
@@ -408,7 +416,7 @@ def train_forecaster(
         "loss": loss,
         "epochs": epochs,
         "batch_size": batch_size,
-        "learning_rate": float(learning_rate),
+        "lr": lr,
         "weight_decay": float(weight_decay),
         "lr_schedule": lr_schedule,
         "patience": patience,
