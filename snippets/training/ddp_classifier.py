@@ -72,28 +72,40 @@ import functools
 
 from torch import nn
 
-from rnn_guide.distributed import all_reduce_sums, classification_sums
+from rnn_guide.distributed import all_reduce_sums
 from rnn_guide.training import fit, move_to_device
 
-curve = []
-for epoch in range(3):
-    sampler.set_epoch(epoch)  # a new order every epoch, the same on every rank
-    fit(
-        model,
-        train_loader,
-        epochs=1,
-        loss_fn=nn.CrossEntropyLoss(),
-        optimizer=optimizer,
-        device=device,
-        batch_to_device=functools.partial(move_to_device, keep_on_cpu=(1,)),
-        progress=False,
-    )
-    sums = all_reduce_sums(classification_sums(model, valid_loader, device=device))
-    curve.append((sums["loss"] / sums["count"], sums["correct"] / sums["count"]))
+
+def valid_loss(logits, labels):  # over the validation texts of all ranks
+    loss = nn.functional.cross_entropy(logits, labels, reduction="sum")
+    sums = all_reduce_sums({"loss": loss, "count": len(labels)})
+    return sums["loss"] / sums["count"]
+
+
+def accuracy(logits, labels):  # over the validation texts of all ranks
+    correct = (logits.argmax(dim=1) == labels).sum()
+    sums = all_reduce_sums({"correct": correct, "count": len(labels)})
+    return sums["correct"] / sums["count"]
+
+
+history = fit(  # calls sampler.set_epoch before every epoch
+    model,
+    train_loader,
+    epochs=3,
+    loss_fn=nn.CrossEntropyLoss(),
+    optimizer=optimizer,
+    valid_data=valid_loader,  # this rank's share
+    metrics={"all_valid_loss": valid_loss, "accuracy": accuracy},
+    device=device,
+    batch_to_device=functools.partial(move_to_device, keep_on_cpu=(1,)),
+    progress=False,
+)
+losses, accuracies = history.metrics["all_valid_loss"], history.metrics["accuracy"]
+curve = list(zip(losses, accuracies, strict=True))
 # --8<-- [end:train]
 
 # --8<-- [start:evaluate]
-from rnn_guide.distributed import gather_objects
+from rnn_guide.distributed import classification_sums, gather_objects
 
 mine = classification_sums(model, valid_loader, device=device)  # this rank's texts
 total = all_reduce_sums(mine)  # summed over the ranks, on every rank
