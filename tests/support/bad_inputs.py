@@ -66,3 +66,11 @@ def run_module(*arguments: str, env: dict[str, str] | None = None) -> subprocess
     return subprocess.run(
         [sys.executable, "-m", "rnn_guide", *arguments], capture_output=True, text=True, timeout=180, env=env
     )
+
+
+def assert_one_line_error(status: int, err: str, says: str) -> None:
+    """What every command does with a bad input: status 2 and one line ``error: ...`` that says ``says``."""
+    assert status == 2, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: "), err
+    assert says in err, err
+    assert "Traceback" not in err and "Unsupported operand" not in err  # not torch's text
