@@ -4,7 +4,7 @@ Batches are either bucketed (``BucketBatchSampler``: texts of similar lengths to
 random (any lengths together, much padding). The recurrent layer then sees them in one of three ways:
 
 * ``packed``: ``pack_padded_sequence`` (``implementation="packed"``): padding is never computed;
-* ``padded``: :func:`rnn_guide.classifier.run_padded` (``implementation="padded"``, the CPU default): the
+* ``padded``: :func:`rnn_guide.text.models.run_padded` (``implementation="padded"``, the CPU default): the
   fused kernels over the padded batch, each direction made exact by reversing every text within its length;
   same result as ``packed``;
 * ``naive``: the padded batch as it is (``lengths=None``), the way many tutorials do it: the LSTM also steps
@@ -36,10 +36,10 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from rnn_guide.classifier import SequenceClassifier
 from rnn_guide.devices import seed_everything
 from rnn_guide.results import write_result
 from rnn_guide.text import BucketBatchSampler, EncodedTexts, Tokenizer, Vocab, collate_padded, encode, load_imdb
+from rnn_guide.text.models import SequenceClassifier
 
 SETTINGS = ("bucketed_packed", "bucketed_padded", "random_packed", "random_padded", "random_naive")
 

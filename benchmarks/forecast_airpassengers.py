@@ -39,13 +39,13 @@ from rnn_guide.timeseries import load_air_passengers
 SEASON = 12
 TEST_MONTHS = 24
 FIXED = {
-    "cell": "lstm",
+    "rnn_type": "lstm",
     "normalization": "mean",
     "scaling": "log",
     "valid_fraction": 0.0,
     "epochs": 300,
     "batch_size": 16,
-    "learning_rate": 3e-3,
+    "lr": 3e-3,
 }
 DEFAULT = {"lookback": 48, "horizon": 12, "hidden_size": 32, "lr_schedule": "constant"}  # what the selection picks
 GRID = {

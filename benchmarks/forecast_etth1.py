@@ -9,7 +9,7 @@ Protocol (Informer, Autoformer, DLinear, PatchTST, SegRNN):
 * multivariate (``M``: all 7 channels in, all 7 out) and univariate (``S``: ``OT`` only),
   horizons 96, 192, 336 and 720.
 
-The model is :class:`rnn_guide.forecaster.SegmentRecurrentForecaster` (GRU over segments, parallel
+The model is :class:`rnn_guide.timeseries.models.SegmentRecurrentForecaster` (GRU over segments, parallel
 decoding, last-value normalisation, channel-independent), trained with :func:`rnn_guide.training.fit`
 (Adam, early stopping on the validation loss with the best weights restored). Two closed-form references
 are scored on the same test windows: repeating the last value, and a direct linear map from the
@@ -35,10 +35,11 @@ from torch.utils.data import DataLoader
 
 from rnn_guide.baselines import LinearAutoregression
 from rnn_guide.devices import seed_everything
-from rnn_guide.forecaster import LOSSES, SegmentRecurrentForecaster
+from rnn_guide.forecaster import LOSSES
 from rnn_guide.metrics import mae, mse
 from rnn_guide.results import write_result
 from rnn_guide.timeseries import ETTH1_SPLIT, StandardScaler, WindowDataset, load_etth1, window_datasets
+from rnn_guide.timeseries.models import SegmentRecurrentForecaster
 from rnn_guide.training import fit, predict
 
 # Published test MSE / MAE on the same split, for comparison only (numbers copied from their sources).
@@ -84,12 +85,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--segment-length", type=int, default=48)
     parser.add_argument("--d-model", type=int, default=512)
     parser.add_argument("--dropout", type=float, default=0.5)
-    parser.add_argument("--cell", choices=("gru", "lstm"), default="gru")
+    parser.add_argument("--rnn-type", choices=("gru", "lstm"), default="gru")
     parser.add_argument("--loss", choices=sorted(LOSSES), default="mae")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--lr-decay", type=float, default=0.9, help="per-epoch decay after the third epoch")
     parser.add_argument("--train-stride", type=int, default=1, help="rows between training windows")
     parser.add_argument("--valid-stride", type=int, default=1, help="rows between validation windows")
@@ -143,7 +144,7 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         horizon,
         segment_length=args.segment_length,
         d_model=args.d_model,
-        cell=args.cell,
+        rnn_type=args.rnn_type,
         dropout=args.dropout,
         normalization="last",
         channel_independent=True,
@@ -151,7 +152,7 @@ def run(args: argparse.Namespace, horizon: int) -> None:
     generator = torch.Generator().manual_seed(args.seed)
     train_loader = DataLoader(parts["train"], batch_size=args.batch_size, shuffle=True, generator=generator)
     valid_loader = DataLoader(valid, batch_size=512)
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: args.lr_decay ** max(0, epoch - 2))
     history = fit(
         model,
@@ -192,12 +193,12 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         "segment_length": args.segment_length,
         "d_model": args.d_model,
         "dropout": args.dropout,
-        "cell": args.cell,
+        "rnn_type": args.rnn_type,
         "loss": args.loss,
         "epochs": args.epochs,
         "patience": args.patience,
         "batch_size": args.batch_size,
-        "learning_rate": args.learning_rate,
+        "lr": args.lr,
         "lr_decay": args.lr_decay,
         "train_stride": args.train_stride,
         "valid_stride": args.valid_stride,

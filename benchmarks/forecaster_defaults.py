@@ -31,7 +31,7 @@ from rnn_guide.timeseries import load_air_passengers, load_etth1, load_sunspots
 #: Settings compared: the current defaults (no overrides) and the previous ones.
 VARIANTS: dict[str, dict[str, Any]] = {
     "defaults": {},
-    "previous_defaults": {"normalization": "last", "learning_rate": 1e-3, "lr_schedule": "constant"},
+    "previous_defaults": {"normalization": "last", "lr": 1e-3, "lr_schedule": "constant"},
 }
 
 

@@ -1,4 +1,4 @@
-"""Tests of rnn_guide.classifier: the SequenceClassifier module and the raw-text TextClassifier API."""
+"""Tests of the SequenceClassifier module (rnn_guide.text.models) and the raw-text TextClassifier API."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import pytest
 import torch
 from torch import nn
 
-from rnn_guide.classifier import SequenceClassifier, TextClassifier, train_text_classifier
-from rnn_guide.training import save_checkpoint
+from rnn_guide.checkpoints import save_checkpoint
+from rnn_guide.classifier import TextClassifier, train_text_classifier
+from rnn_guide.text.models import SequenceClassifier
 
 # ------------------------------------------------------------------------------------------ the module
 
@@ -117,11 +118,11 @@ def test_padded_and_packed_implementations_agree_in_outputs_and_gradients(rnn_ty
 
 
 def test_auto_implementation_uses_packing_only_on_cuda(monkeypatch) -> None:
-    import rnn_guide.classifier as classifier_module
+    import rnn_guide.text.models as models_module
 
     calls = []
-    original = classifier_module.run_padded
-    monkeypatch.setattr(classifier_module, "run_padded", lambda *a: calls.append(1) or original(*a))
+    original = models_module.run_padded
+    monkeypatch.setattr(models_module, "run_padded", lambda *a: calls.append(1) or original(*a))
     model = _model()
     assert model.implementation == "auto"
     model(*_batch())

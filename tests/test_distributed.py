@@ -15,7 +15,7 @@ from support.paths import ROOT
 from torch import nn
 from torch.utils.data import DataLoader, DistributedSampler
 
-from rnn_guide.classifier import SequenceClassifier
+from rnn_guide.checkpoints import load_checkpoint
 from rnn_guide.distributed import (
     DistributedBucketSampler,
     DistributedContext,
@@ -32,8 +32,8 @@ from rnn_guide.distributed import (
     unwrap_model,
 )
 from rnn_guide.text import collate_padded
+from rnn_guide.text.models import SequenceClassifier
 from rnn_guide.text.synthetic import synthetic_reviews
-from rnn_guide.training import load_checkpoint
 
 LENGTHS = [int(x) for x in torch.randint(1, 200, (203,), generator=torch.Generator().manual_seed(0))]
 

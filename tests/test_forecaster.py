@@ -12,16 +12,10 @@ import torch
 
 import rnn_guide.forecaster as forecaster_module
 from rnn_guide.baselines import naive
-from rnn_guide.forecaster import (
-    Forecaster,
-    InstanceNormalization,
-    SegmentRecurrentForecaster,
-    SequenceForecaster,
-    default_segment_length,
-    train_forecaster,
-)
+from rnn_guide.checkpoints import save_checkpoint
+from rnn_guide.forecaster import Forecaster, default_segment_length, train_forecaster
 from rnn_guide.metrics import rmse
-from rnn_guide.training import save_checkpoint
+from rnn_guide.timeseries.models import InstanceNormalization, SegmentRecurrentForecaster, SequenceForecaster
 
 torch.set_num_threads(1)
 
@@ -38,16 +32,16 @@ def models() -> list[torch.nn.Module]:
     torch.manual_seed(0)
     return [
         SequenceForecaster(3, 4, hidden_size=8),
-        SequenceForecaster(3, 4, hidden_size=8, cell="gru", num_layers=2, channel_independent=True),
+        SequenceForecaster(3, 4, hidden_size=8, rnn_type="gru", num_layers=2, channel_independent=True),
         SegmentRecurrentForecaster(3, 12, 4, segment_length=3, d_model=8),
-        SegmentRecurrentForecaster(3, 12, 5, segment_length=4, d_model=8, cell="lstm", channel_independent=False),
+        SegmentRecurrentForecaster(3, 12, 5, segment_length=4, d_model=8, rnn_type="lstm", channel_independent=False),
     ]
 
 
 # ---------------------------------------------------------------- models
 
 
-@pytest.mark.parametrize("model", models(), ids=lambda m: f"{type(m).__name__}-{m.config['cell']}")
+@pytest.mark.parametrize("model", models(), ids=lambda m: f"{type(m).__name__}-{m.config['rnn_type']}")
 def test_models_map_windows_to_horizon_rows(model: torch.nn.Module) -> None:
     model.eval()
     x = torch.randn(5, 12, 3)
@@ -57,7 +51,7 @@ def test_models_map_windows_to_horizon_rows(model: torch.nn.Module) -> None:
     torch.testing.assert_close(model(x)[:1], single, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("model", models(), ids=lambda m: f"{type(m).__name__}-{m.config['cell']}")
+@pytest.mark.parametrize("model", models(), ids=lambda m: f"{type(m).__name__}-{m.config['rnn_type']}")
 def test_roll_out_feeds_back_its_own_forecasts(model: torch.nn.Module) -> None:
     model.eval()
     x = torch.randn(2, 12, 3)
@@ -124,7 +118,7 @@ def test_segment_model_trims_the_last_output_segment() -> None:
     ("build", "error", "match"),
     [
         (lambda: SequenceForecaster(0, 3), ValueError, "input_size must be a positive integer"),
-        (lambda: SequenceForecaster(1, 3, cell="rnn"), ValueError, "cell must be one of 'lstm', 'gru'"),
+        (lambda: SequenceForecaster(1, 3, rnn_type="rnn"), ValueError, "rnn_type must be one of 'lstm', 'gru'"),
         (lambda: SequenceForecaster(1, 3, dropout=1.0), ValueError, "dropout must lie in"),
         (lambda: SequenceForecaster(1, 3, normalization="z"), ValueError, "normalization must be one of"),
         (lambda: SegmentRecurrentForecaster(1, 10, 3, segment_length=4), ValueError, "multiple of segment_length"),
@@ -158,7 +152,7 @@ def test_train_forecaster_learns_a_seasonal_series() -> None:
     series = seasonal_series(150)
     train, test = series[:126], series[126:]
     forecaster = train_forecaster(
-        train, lookback=24, horizon=12, hidden_size=32, epochs=60, learning_rate=1e-2, seed=0, patience=None
+        train, lookback=24, horizon=12, hidden_size=32, epochs=60, lr=1e-2, seed=0, patience=None
     )
     forecast = forecaster.predict(train, steps=24)  # 12 direct + 12 rolled out
     assert forecast.shape == (24,)
@@ -190,7 +184,7 @@ def test_training_windows_and_scaler_see_training_rows_only(monkeypatch: pytest.
 
 def test_predict_save_and_load_round_trip(tmp_path: Path) -> None:
     series = np.stack([seasonal_series(60), seasonal_series(60, seed=1) * 2], axis=1)
-    forecaster = train_forecaster(series, lookback=12, horizon=4, model="segment", cell="gru", **FAST)
+    forecaster = train_forecaster(series, lookback=12, horizon=4, model="segment", rnn_type="gru", **FAST)
     assert isinstance(forecaster.model, SegmentRecurrentForecaster) and forecaster.model.segment_length == 3
     forecast = forecaster.predict(series, steps=9)
     assert forecast.shape == (9, 2) and np.isfinite(forecast).all()

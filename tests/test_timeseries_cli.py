@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from support.bad_inputs import assert_one_line_error
 
+from rnn_guide import cli
 from rnn_guide.cli_forecast import add_parser, main
 
 torch.set_num_threads(1)
@@ -71,6 +73,107 @@ def test_bad_arguments_exit_with_a_message(csv_file: Path, capsys: pytest.Captur
         main(
             [
                 *["forecast", "train", "--data", str(csv_file), "--column", "nope"],
-                *["--lookback", "2", "--horizon", "1", "--out", "m.pt"],
+                *["--lookback", "2", "--horizon", "1", "--out", "m.pt", "--debug"],  # --debug: the error itself
             ]
         )
+
+
+# ----------------------------------------------------------------------------------------------------
+# Bad inputs: one line "error: ...", status 2; --debug or RNN_GUIDE_DEBUG=1 shows the traceback
+# ----------------------------------------------------------------------------------------------------
+
+TRAIN = ["--lookback", "4", "--horizon", "2", "--epochs", "1", "--hidden-size", "4", "--no-progress"]
+
+NOT_A_MODEL = "not an rnn-guide model"
+
+# (command, arguments with {placeholders} for the files, what the one line must say)
+BAD_INPUTS = {
+    "train-missing-file": ("train", "--data {missing} --out {out}", "missing.csv"),
+    "train-folder-as-file": ("train", "--data {folder} --out {out}", "a-folder"),
+    "train-binary-file": ("train", "--data {binary} --out {out}", "is not UTF-8 text"),
+    "train-empty-file": ("train", "--data {empty} --out {out}", "must hold a header row and at least one data row"),
+    "train-non-numeric-cell": ("train", "--data {non_numeric} --out {out}", "must be numeric, got 'abc'"),
+    "train-wrong-column": ("train", "--data {csv} --column nope --out {out}", "name must be one of the columns"),
+    "train-unwritable-out": ("train", "--data {csv} --out {a_file}/model.pt", "cannot be written"),
+    "evaluate-missing-model": ("evaluate", "--model {missing} --data {csv} --test-size 4", "does not exist"),
+    "evaluate-random-bytes": (
+        "evaluate",
+        "--model {random_bytes} --data {csv} --test-size 4",
+        "not an rnn-guide model",
+    ),
+    "evaluate-other-torch-file": (
+        "evaluate",
+        "--model {state_dict} --data {csv} --test-size 4",
+        "not an rnn-guide model",
+    ),
+    "evaluate-classifier-file": (
+        "evaluate",
+        "--model {classifier} --data {csv} --test-size 4",
+        "is not a saved Forecaster: it holds a checkpoint of rnn_guide.TextClassifier",
+    ),
+    "evaluate-missing-data": ("evaluate", "--model {forecaster} --data {missing} --test-size 4", "missing.csv"),
+    "evaluate-non-numeric-cell": (
+        "evaluate",
+        "--model {forecaster} --data {non_numeric} --test-size 4",
+        "must be numeric, got 'abc'",
+    ),
+    "evaluate-wrong-column": (
+        "evaluate",
+        "--model {forecaster} --data {csv} --column nope --test-size 4",
+        "name must be one of the columns",
+    ),
+    "predict-missing-model": ("predict", "--model {missing} --data {csv}", "does not exist"),
+    "predict-random-bytes": ("predict", "--model {random_bytes} --data {csv}", "not an rnn-guide model"),
+    "predict-other-torch-file": ("predict", "--model {state_dict} --data {csv}", "not an rnn-guide model"),
+    "predict-classifier-file": ("predict", "--model {classifier} --data {csv}", "is not a saved Forecaster"),
+    "predict-empty-file": ("predict", "--model {forecaster} --data {empty}", "must hold a header row"),
+    "predict-unwritable-output": (
+        "predict",
+        "--model {forecaster} --data {csv} --column value --output {folder}",
+        "is a folder",
+    ),
+}
+
+
+@pytest.fixture
+def bad_files(tmp_path: Path, csv_file: Path) -> dict[str, str]:
+    from support.bad_inputs import broken_files
+
+    files = {name: str(path) for name, path in broken_files(tmp_path).items()}
+    non_numeric = tmp_path / "non-numeric.csv"
+    non_numeric.write_text(csv_file.read_text(encoding="utf-8").replace("\nm3,", "\nm3,abc,", 1), encoding="utf-8")
+    return files | {"csv": str(csv_file), "non_numeric": str(non_numeric), "out": str(tmp_path / "out.pt")}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_a_bad_input_prints_one_line_and_exits_2(
+    case: str, bad_files: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RNN_GUIDE_DEBUG", raising=False)
+    command, arguments, says = BAD_INPUTS[case]
+    argv = ["forecast", command, *arguments.format(**bad_files).split()]
+    status = cli.main([*argv, *(TRAIN if command == "train" else [])])
+    assert_one_line_error(status, capsys.readouterr().err, says)
+
+
+def test_debug_flag_and_environment_variable_show_the_error(
+    bad_files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ["forecast", "predict", "--model", bad_files["random_bytes"], "--data", bad_files["csv"]]
+    with pytest.raises(ValueError, match="not an rnn-guide model") as raised:
+        cli.main([*argv, "--debug"])
+    assert raised.value.__cause__ is not None  # torch's own error is chained to it
+    with pytest.raises(ValueError, match="not an rnn-guide model"):
+        cli.main(["--debug", *argv])
+    monkeypatch.setenv("RNN_GUIDE_DEBUG", "1")
+    with pytest.raises(ValueError, match="not an rnn-guide model"):
+        cli.main(argv)
+
+
+def test_missing_file_from_the_shell_is_one_line(tmp_path: Path) -> None:
+    from support.bad_inputs import run_module
+
+    arguments = f"forecast train --data {tmp_path / 'missing.csv'} --lookback 3 --horizon 1 --out {tmp_path / 'm.pt'}"
+    result = run_module(*arguments.split())
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -15,19 +15,22 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from rnn_guide.clipping import AutoClip, GradNormTracker, NonFiniteGradientError
-from rnn_guide.training import (
-    History,
+from rnn_guide.checkpoints import (
+    TrainingState,
     capture_rng_state,
+    load_checkpoint,
+    model_config,
+    restore_rng_state,
+    save_checkpoint,
+)
+from rnn_guide.clipping import AutoClip, GradNormTracker, NonFiniteGradientError
+from rnn_guide.history import History
+from rnn_guide.training import (
     default_forward,
     evaluate,
     fit,
-    load_checkpoint,
-    model_config,
     move_to_device,
     predict,
-    restore_rng_state,
-    save_checkpoint,
 )
 
 
@@ -761,3 +764,70 @@ def test_fit_rejects_bad_arguments(kwargs: dict, error: type[Exception], match: 
     model, train_data = arguments.pop("model"), arguments.pop("train_data")
     with pytest.raises(error, match=match):
         fit(model, train_data, **arguments)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The loop's public pieces: the training state in checkpoints, set_epoch, NumPy scalars
+# ----------------------------------------------------------------------------------------------------
+
+
+def test_training_state_round_trip_and_in_fit_checkpoints(tmp_path: Path) -> None:
+    state = TrainingState(
+        monitor="valid_loss", mode="min", best_value=0.5, best_epoch=2, bad_epochs=1, autoclip_history=[1.0, 2.0]
+    )
+    assert TrainingState.from_dict(state.to_dict()) == state
+    with pytest.raises(ValueError, match="TrainingState.to_dict"):
+        TrainingState.from_dict({"monitor": "valid_loss"})
+    path = tmp_path / "ck.pt"
+    data = [tuple(regression_data(n=8).tensors)]
+    fit(TinyRegressor(), data, epochs=2, loss_fn=nn.MSELoss(), valid_data=data, early_stopping=3, checkpoint_path=path)
+    written = load_checkpoint(path).training_state
+    assert isinstance(written, TrainingState) and written.monitor == "valid_loss" and written.best_weights is not None
+    save_checkpoint(path, model=TinyRegressor(), epoch=0, training_state=written)
+    again = load_checkpoint(path).training_state
+    assert again is not None and again.best_epoch == written.best_epoch and again.best_value == written.best_value
+    assert state_equal(again.best_weights, written.best_weights)
+    with pytest.raises(TypeError, match="training_state must be a TrainingState"):
+        save_checkpoint(path, model=TinyRegressor(), epoch=0, training_state={"monitor": "valid_loss"})
+
+
+class EpochRecordingSampler(torch.utils.data.Sampler[int]):
+    """A sampler with ``set_epoch``, as ``DistributedSampler`` has, that records the calls."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.epochs = n, []
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epochs.append(epoch)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(self.n))
+
+    def __len__(self) -> int:
+        return self.n
+
+
+def test_fit_calls_set_epoch_on_samplers_before_every_epoch(tmp_path: Path) -> None:
+    dataset = regression_data(n=16)
+    sampler = EpochRecordingSampler(16)
+    fit(TinyRegressor(), DataLoader(dataset, batch_size=8, sampler=sampler), epochs=3, loss_fn=nn.MSELoss())
+    assert sampler.epochs == [0, 1, 2]
+    batches = torch.utils.data.BatchSampler(EpochRecordingSampler(16), batch_size=8, drop_last=False)
+    fit(TinyRegressor(), DataLoader(dataset, batch_sampler=batches), epochs=2, loss_fn=nn.MSELoss())
+    assert batches.sampler.epochs == [0, 1]
+    path = tmp_path / "ck.pt"
+    resumed = EpochRecordingSampler(16)
+    fit(TinyRegressor(), DataLoader(dataset, sampler=resumed), epochs=1, loss_fn=nn.MSELoss(), checkpoint_path=path)
+    kwargs = {"loss_fn": nn.MSELoss(), "checkpoint_path": path, "resume": True}
+    fit(TinyRegressor(), DataLoader(dataset, sampler=resumed), epochs=3, **kwargs)
+    assert resumed.epochs == [0, 1, 2]  # the resumed run goes on with the epochs it had not done
+
+
+def test_fit_accepts_numpy_scalars() -> None:
+    data = [tuple(regression_data(n=8).tensors)]
+    history = fit(
+        TinyRegressor(), data, epochs=np.int64(2), loss_fn=nn.MSELoss(), clip=np.float32(1.0), seed=np.int32(0)
+    )
+    assert history.epochs == 2
+    with pytest.raises(TypeError, match="epochs must be an integer"):
+        fit(TinyRegressor(), data, epochs=np.bool_(True), loss_fn=nn.MSELoss())

@@ -54,7 +54,7 @@ valid_loader = DataLoader(my_valid, batch_size=128, collate_fn=collate_padded)
 # --8<-- [end:data]
 
 # --8<-- [start:model]
-from rnn_guide.classifier import SequenceClassifier
+from rnn_guide.text.models import SequenceClassifier
 
 torch.manual_seed(0)  # the same initial weights on every rank
 model = SequenceClassifier(
@@ -72,28 +72,40 @@ import functools
 
 from torch import nn
 
-from rnn_guide.distributed import all_reduce_sums, classification_sums
+from rnn_guide.distributed import all_reduce_sums
 from rnn_guide.training import fit, move_to_device
 
-curve = []
-for epoch in range(3):
-    sampler.set_epoch(epoch)  # a new order every epoch, the same on every rank
-    fit(
-        model,
-        train_loader,
-        epochs=1,
-        loss_fn=nn.CrossEntropyLoss(),
-        optimizer=optimizer,
-        device=device,
-        batch_to_device=functools.partial(move_to_device, keep_on_cpu=(1,)),
-        progress=False,
-    )
-    sums = all_reduce_sums(classification_sums(model, valid_loader, device=device))
-    curve.append((sums["loss"] / sums["count"], sums["correct"] / sums["count"]))
+
+def valid_loss(logits, labels):  # over the validation texts of all ranks
+    loss = nn.functional.cross_entropy(logits, labels, reduction="sum")
+    sums = all_reduce_sums({"loss": loss, "count": len(labels)})
+    return sums["loss"] / sums["count"]
+
+
+def accuracy(logits, labels):  # over the validation texts of all ranks
+    correct = (logits.argmax(dim=1) == labels).sum()
+    sums = all_reduce_sums({"correct": correct, "count": len(labels)})
+    return sums["correct"] / sums["count"]
+
+
+history = fit(  # calls sampler.set_epoch before every epoch
+    model,
+    train_loader,
+    epochs=3,
+    loss_fn=nn.CrossEntropyLoss(),
+    optimizer=optimizer,
+    valid_data=valid_loader,  # this rank's share
+    metrics={"all_valid_loss": valid_loss, "accuracy": accuracy},
+    device=device,
+    batch_to_device=functools.partial(move_to_device, keep_on_cpu=(1,)),
+    progress=False,
+)
+losses, accuracies = history.metrics["all_valid_loss"], history.metrics["accuracy"]
+curve = list(zip(losses, accuracies, strict=True))
 # --8<-- [end:train]
 
 # --8<-- [start:evaluate]
-from rnn_guide.distributed import gather_objects
+from rnn_guide.distributed import classification_sums, gather_objects
 
 mine = classification_sums(model, valid_loader, device=device)  # this rank's texts
 total = all_reduce_sums(mine)  # summed over the ranks, on every rank
@@ -101,8 +113,8 @@ per_rank = gather_objects(mine)  # every rank's sums, to print them
 # --8<-- [end:evaluate]
 
 # --8<-- [start:save]
+from rnn_guide.checkpoints import load_checkpoint
 from rnn_guide.distributed import save_checkpoint_on_main, unwrap_model
-from rnn_guide.training import load_checkpoint
 
 default = Path(tempfile.gettempdir()) / "ddp_classifier.pt"
 path = Path(sys.argv[1]) if len(sys.argv) > 1 else default

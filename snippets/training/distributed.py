@@ -107,7 +107,7 @@ print("concatenated:", tuple(torch.cat(outputs).shape))
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-from rnn_guide.classifier import SequenceClassifier
+from rnn_guide.text.models import SequenceClassifier
 
 
 class WithTopicHead(nn.Module):

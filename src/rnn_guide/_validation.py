@@ -8,9 +8,13 @@ scikit-learn's validation helpers::
 
 from __future__ import annotations
 
+import numbers
+import os
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal, overload
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -40,15 +44,30 @@ def check_module(name: str, module: Any, allowed: tuple[type[nn.Module], ...] = 
         raise TypeError(f"{name} must be an instance of {_type_names(allowed)}, got {describe(module)}")
 
 
-def check_int(name: str, value: Any, *, minimum: int | None = None, allow_none: bool = False) -> None:
-    """Raise unless ``value`` is an ``int`` (not a bool) that is at least ``minimum``."""
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
+@overload
+def check_int(name: str, value: Any, *, minimum: int | None = None, allow_none: Literal[False] = False) -> int: ...
+
+
+@overload
+def check_int(name: str, value: Any, *, minimum: int | None = None, allow_none: bool) -> int | None: ...
+
+
+def check_int(name: str, value: Any, *, minimum: int | None = None, allow_none: bool = False) -> int | None:
+    """Raise unless ``value`` is an integer (any ``numbers.Integral``, NumPy's included; not a bool) that is at
+    least ``minimum``; return it as a Python ``int`` (``None`` stays ``None`` with ``allow_none``)."""
     if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    if _is_bool(value) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {describe(value)}")
+    value = int(value)
     if minimum is not None and value < minimum:
         kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
         raise ValueError(f"{name} must be {kind}, got {value}")
+    return value
 
 
 def check_number(
@@ -60,8 +79,9 @@ def check_number(
     low_inclusive: bool = True,
     high_inclusive: bool = True,
 ) -> float:
-    """Raise unless ``value`` is a real, finite number inside the given interval; return it as ``float``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    """Raise unless ``value`` is a real, finite number (any ``numbers.Real``, NumPy's included; not a bool)
+    inside the given interval; return it as ``float``."""
+    if _is_bool(value) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {describe(value)}")
     value = float(value)
     if value != value or value in (float("inf"), float("-inf")):
@@ -93,3 +113,10 @@ def check_tensor(name: str, value: Any, *, ndim: int | tuple[int, ...] | None = 
         if value.dim() not in allowed:
             wanted = " or ".join(f"{d}-D" for d in allowed)
             raise ValueError(f"{name} must be {wanted}, got {value.dim()}-D tensor of shape {tuple(value.shape)}")
+
+
+def check_path(name: str, value: Any) -> Path:
+    """Raise ``TypeError`` unless ``value`` is a file path (``str`` or ``os.PathLike``); return it as a ``Path``."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path, got {describe(value)}")
+    return Path(value)

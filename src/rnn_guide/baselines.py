@@ -31,7 +31,7 @@ def naive(history: Any, horizon: int) -> np.ndarray:
     Returns:
         The forecast, ``(H,)`` or ``(H, C)``.
     """
-    check_int("horizon", horizon, minimum=1)
+    horizon = check_int("horizon", horizon, minimum=1)
     values, was_1d = as_series_array(history, name="history")
     return _shape_like(np.repeat(values[-1:], horizon, axis=0), was_1d)
 
@@ -50,8 +50,8 @@ def seasonal_naive(history: Any, horizon: int, season: int) -> np.ndarray:
     Raises:
         ValueError: if the history is shorter than one season.
     """
-    check_int("horizon", horizon, minimum=1)
-    check_int("season", season, minimum=1)
+    horizon = check_int("horizon", horizon, minimum=1)
+    season = check_int("season", season, minimum=1)
     values, was_1d = as_series_array(history, name="history", min_length=season)
     last_season = values[-season:]
     repeats = -(-horizon // season)
@@ -68,7 +68,7 @@ def drift(history: Any, horizon: int) -> np.ndarray:
     Returns:
         The forecast, ``(H,)`` or ``(H, C)``.
     """
-    check_int("horizon", horizon, minimum=1)
+    horizon = check_int("horizon", horizon, minimum=1)
     values, was_1d = as_series_array(history, name="history", min_length=2)
     slope = (values[-1] - values[0]) / (len(values) - 1)
     steps = np.arange(1, horizon + 1)[:, None]
@@ -105,10 +105,10 @@ class LinearAutoregression:
         ridge: float = 0.0,
         per_channel: bool = True,
     ) -> None:
-        check_int("lags", lags, minimum=1)
+        lags = check_int("lags", lags, minimum=1)
         check_choice("strategy", strategy, ("recursive", "direct"))
         if strategy == "direct":
-            check_int("horizon", horizon, minimum=1)
+            horizon = check_int("horizon", horizon, minimum=1)
         elif horizon not in (None, 1):
             raise ValueError(f"horizon must be None or 1 for strategy='recursive', got {horizon!r}")
         self.lags = lags
@@ -174,7 +174,7 @@ class LinearAutoregression:
         if self.n_channels is None:
             raise RuntimeError("LinearAutoregression must be fitted before predict; call fit(series) first")
         steps = self.outputs if steps is None else steps
-        check_int("steps", steps, minimum=1)
+        steps = check_int("steps", steps, minimum=1)
         values, was_1d = as_series_array(history, name="history", min_length=self.lags)
         if values.shape[1] != self.n_channels:
             raise ValueError(f"history must have {self.n_channels} channel(s), got {values.shape[1]}")

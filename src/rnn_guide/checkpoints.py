@@ -8,9 +8,8 @@ the optimizer and scheduler, the :class:`~rnn_guide.history.History`, the model'
 training loop touches (PyTorch CPU and CUDA, NumPy, Python's ``random``, and the ``torch.Generator`` of a
 ``DataLoader``; :func:`capture_rng_state`, :func:`restore_rng_state`). That is what lets
 ``fit(..., checkpoint_path=path, resume=True)`` (:func:`rnn_guide.training.fit`) end an interrupted run with
-the same weights, bit for bit on the CPU, as a run that was never interrupted.
-
-``rnn_guide.training`` re-exports every public name of this module.
+the same weights, bit for bit on the CPU, as a run that was never interrupted; the loop's own bookkeeping
+(best epoch, early stopping, AutoClip) travels in a :class:`TrainingState`.
 """
 
 from __future__ import annotations
@@ -30,12 +29,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnn_guide._validation import check_int, describe
+from rnn_guide._validation import check_int, check_path, describe
 from rnn_guide.history import History
 
 __all__ = [
     "Checkpoint",
+    "TrainingState",
     "capture_rng_state",
+    "checkpoint_config",
     "load_checkpoint",
     "model_config",
     "restore_rng_state",
@@ -153,6 +154,65 @@ def restore_rng_state(state: Mapping[str, Any], *loaders: Any) -> None:
 
 
 @dataclass
+class TrainingState:
+    """The training loop's own state between epochs, stored in checkpoints so that a run can resume.
+
+    :func:`~rnn_guide.training.fit` keeps one while it trains and passes it to :func:`save_checkpoint`
+    after every epoch; :func:`load_checkpoint` gives it back as :attr:`Checkpoint.training_state`.
+
+    Attributes:
+        monitor: the monitored quantity (``"valid_loss"``, ``"train_loss"`` or a metric name).
+        mode: ``"min"`` or ``"max"``: whether a smaller or a larger monitored value is better.
+        best_value: the best monitored value so far, or ``None`` before the first.
+        best_epoch: the epoch (1-based) of ``best_value``, or ``None``.
+        bad_epochs: epochs since the last improvement (what early stopping counts).
+        best_weights: the model's ``state_dict()`` at ``best_epoch`` when the best weights are kept, else ``None``.
+        autoclip_history: the gradient norms an :class:`~rnn_guide.clipping.AutoClip` has seen, or ``None``
+            without AutoClip.
+    """
+
+    monitor: str
+    mode: str
+    best_value: float | None = None
+    best_epoch: int | None = None
+    bad_epochs: int = 0
+    best_weights: dict[str, torch.Tensor] | None = None
+    autoclip_history: list[float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values and tensors, as :func:`save_checkpoint` stores them."""
+        best = {"value": self.best_value, "epoch": self.best_epoch, "bad_epochs": self.bad_epochs}
+        return {
+            "monitor": self.monitor,
+            "mode": self.mode,
+            "best": best | {"weights": self.best_weights},
+            "autoclip_history": None if self.autoclip_history is None else list(self.autoclip_history),
+        }
+
+    @classmethod
+    def from_dict(cls, state: Mapping[str, Any]) -> TrainingState:
+        """The inverse of :meth:`to_dict`.
+
+        Raises:
+            ValueError: if ``state`` lacks a key that :meth:`to_dict` writes.
+        """
+        try:
+            best = state["best"]
+            history = state["autoclip_history"]
+            return cls(
+                monitor=state["monitor"],
+                mode=state["mode"],
+                best_value=best["value"],
+                best_epoch=best["epoch"],
+                bad_epochs=best["bad_epochs"],
+                best_weights=best["weights"],
+                autoclip_history=None if history is None else list(history),
+            )
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"state must be a dict made by TrainingState.to_dict(), missing {error}") from None
+
+
+@dataclass
 class Checkpoint:
     """The contents of a checkpoint file (see :func:`save_checkpoint`).
 
@@ -165,8 +225,8 @@ class Checkpoint:
         history: the :class:`History` up to ``epoch``, or ``None``.
         rng_state: :func:`capture_rng_state`'s result at the time of writing.
         extra: anything else the caller stored (plain values and tensors).
-        training_state: :func:`~rnn_guide.training.fit`'s own bookkeeping (early stopping, best weights,
-            AutoClip), or ``None``.
+        training_state: the :class:`TrainingState` of :func:`~rnn_guide.training.fit` (early stopping, best
+            weights, AutoClip), or ``None``.
     """
 
     epoch: int
@@ -177,7 +237,7 @@ class Checkpoint:
     history: History | None = None
     rng_state: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    training_state: dict[str, Any] | None = None
+    training_state: TrainingState | None = None
 
 
 def model_config(model: nn.Module) -> dict[str, Any]:
@@ -239,42 +299,13 @@ def _save_atomically(payload: Mapping[str, Any], path: Path) -> None:
             os.close(directory)
 
 
-def _check_path(name: str, path: Any) -> Path:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a file path, got {describe(path)}")
-    return Path(path)
+def checkpoint_config(model: nn.Module, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The configuration a checkpoint of ``model`` stores: ``config`` with ``"class_name"`` added from
+    ``type(model).__name__`` unless present, or :func:`model_config` when ``config`` is ``None``.
 
-
-def _write_checkpoint(
-    path: Path,
-    *,
-    model: nn.Module,
-    optimizer: torch.optim.Optimizer | None,
-    scheduler: Any,
-    epoch: int,
-    config: Mapping[str, Any],
-    history: History | None,
-    extra: Mapping[str, Any],
-    loaders: Sequence[Any],
-    training_state: Mapping[str, Any] | None,
-) -> None:
-    payload = {
-        "format": CHECKPOINT_FORMAT,
-        "format_version": CHECKPOINT_VERSION,
-        "epoch": epoch,
-        "config": dict(config),
-        "model_state": model.state_dict(),
-        "optimizer_state": optimizer.state_dict() if optimizer is not None else None,
-        "scheduler_state": scheduler.state_dict() if scheduler is not None else None,
-        "history": history.to_dict() if history is not None else None,
-        "rng_state": capture_rng_state(*loaders),
-        "extra": dict(extra),
-        "training_state": dict(training_state) if training_state is not None else None,
-    }
-    _save_atomically(payload, path)
-
-
-def _full_config(model: nn.Module, config: Any) -> dict[str, Any]:
+    Raises:
+        TypeError: if ``config`` is not a dict or holds values that ``weights_only`` loading cannot read.
+    """
     if config is None:
         full = model_config(model)
     elif isinstance(config, Mapping):
@@ -297,6 +328,7 @@ def save_checkpoint(
     history: History | None = None,
     extra: Mapping[str, Any] | None = None,
     loaders: Sequence[Any] = (),
+    training_state: TrainingState | None = None,
 ) -> Path:
     """Write a checkpoint atomically: a crash while writing leaves the previous file at ``path`` intact.
 
@@ -316,6 +348,8 @@ def save_checkpoint(
         extra: more plain values or tensors to store, returned as :attr:`Checkpoint.extra`.
         loaders: ``DataLoader`` objects whose own ``torch.Generator`` states to store with the global random
             number generator states (captured now, see :func:`capture_rng_state`).
+        training_state: the training loop's :class:`TrainingState`, needed to resume
+            :func:`~rnn_guide.training.fit`.
 
     Returns:
         ``path`` as a ``Path``.
@@ -325,32 +359,36 @@ def save_checkpoint(
             ``weights_only`` loading cannot read (e.g. arbitrary objects).
         ValueError: if ``epoch`` is negative.
     """
-    target = _check_path("path", path)
+    target = check_path("path", path)
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, got {describe(model)}")
     if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got {describe(optimizer)}")
     if scheduler is not None and not hasattr(scheduler, "state_dict"):
         raise TypeError(f"scheduler must have a state_dict() method, got {describe(scheduler)}")
-    check_int("epoch", epoch, minimum=0)
+    epoch = check_int("epoch", epoch, minimum=0)
     if history is not None and not isinstance(history, History):
         raise TypeError(f"history must be a History or None, got {describe(history)}")
     extra_dict = {} if extra is None else extra
     if not isinstance(extra_dict, Mapping):
         raise TypeError(f"extra must be a dict or None, got {describe(extra)}")
     _check_plain(extra_dict, "extra")
-    _write_checkpoint(
-        target,
-        model=model,
-        optimizer=optimizer,
-        scheduler=scheduler,
-        epoch=epoch,
-        config=_full_config(model, config),
-        history=history,
-        extra=extra_dict,
-        loaders=loaders,
-        training_state=None,
-    )
+    if training_state is not None and not isinstance(training_state, TrainingState):
+        raise TypeError(f"training_state must be a TrainingState or None, got {describe(training_state)}")
+    payload = {
+        "format": CHECKPOINT_FORMAT,
+        "format_version": CHECKPOINT_VERSION,
+        "epoch": epoch,
+        "config": checkpoint_config(model, config),
+        "model_state": model.state_dict(),
+        "optimizer_state": optimizer.state_dict() if optimizer is not None else None,
+        "scheduler_state": scheduler.state_dict() if scheduler is not None else None,
+        "history": history.to_dict() if history is not None else None,
+        "rng_state": capture_rng_state(*loaders),
+        "extra": dict(extra_dict),
+        "training_state": training_state.to_dict() if training_state is not None else None,
+    }
+    _save_atomically(payload, target)
     return target
 
 
@@ -402,7 +440,7 @@ def load_checkpoint(
             belongs to another model class, or its weights do not fit ``model``; or the optimizer/scheduler
             state is missing or does not fit.
     """
-    source = _check_path("path", path)
+    source = check_path("path", path)
     for name, value, kind in (("model", model, nn.Module), ("optimizer", optimizer, torch.optim.Optimizer)):
         if value is not None and not isinstance(value, kind):
             raise TypeError(f"{name} must be a {kind.__name__} or None, got {describe(value)}")
@@ -410,12 +448,16 @@ def load_checkpoint(
         raise FileNotFoundError(f"checkpoint file {str(source)!r} does not exist")
     try:
         payload = torch.load(source, map_location=map_location, weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError) as error:
-        raise ValueError(
-            f"{str(source)!r} is not a checkpoint that torch.load(weights_only=True) can read: {error}"
+    except (pickle.UnpicklingError, RuntimeError, EOFError, UnicodeDecodeError) as error:
+        raise ValueError(  # torch's own message stays in the chained error (a traceback shows it)
+            f"{str(source)!r} is not an rnn-guide model or checkpoint: it is not a checkpoint that "
+            "torch.load(weights_only=True) can read"
         ) from error
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{str(source)!r} is not an rnn_guide checkpoint (no format marker)")
+        raise ValueError(
+            f"{str(source)!r} is not an rnn-guide model or checkpoint: a PyTorch file, but not an rnn_guide "
+            "checkpoint (no format marker)"
+        )
     if payload.get("format_version") != CHECKPOINT_VERSION:
         raise ValueError(
             f"{str(source)!r} has checkpoint format version {payload.get('format_version')!r}, "
@@ -440,7 +482,7 @@ def load_checkpoint(
             target.load_state_dict(payload[key])
         except (ValueError, KeyError, RuntimeError) as error:
             raise ValueError(f"the {name} state in {str(source)!r} does not fit {name}: {error}") from error
-    history = payload["history"]
+    history, training_state = payload["history"], payload["training_state"]
     return Checkpoint(
         epoch=payload["epoch"],
         config=config,
@@ -450,5 +492,5 @@ def load_checkpoint(
         history=History.from_dict(history) if history is not None else None,
         rng_state=payload["rng_state"],
         extra=payload["extra"],
-        training_state=payload["training_state"],
+        training_state=TrainingState.from_dict(training_state) if training_state is not None else None,
     )

@@ -1,7 +1,8 @@
-"""Sequence classification with a recurrent network, from token indices or from raw text.
+"""Sentiment classification from raw text: training, the :class:`TextClassifier` wrapper, and its file.
 
-* :class:`SequenceClassifier` — the ``nn.Module``: embedding → ``nn.RNN``/``nn.LSTM``/``nn.GRU`` over a packed
-  batch → pooling over time → linear layer giving class scores (logits).
+The network itself, :class:`~rnn_guide.text.models.SequenceClassifier` (embedding → recurrent layers →
+pooling over time → linear layer), lives in :mod:`rnn_guide.text.models`.
+
 * :func:`train_text_classifier` — raw strings and labels in, a trained :class:`TextClassifier` out: it
   tokenises, builds the vocabulary, trains with :func:`rnn_guide.training.fit` and keeps the tokeniser,
   vocabulary and label names with the weights.
@@ -12,310 +13,37 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 from torch import Tensor, nn
-from torch.func import functional_call
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from torch.utils.data import DataLoader
 
-from rnn_guide._validation import check_choice, check_int, check_number, check_tensor, describe
-from rnn_guide.devices import pick_device, seed_everything
+from rnn_guide._validation import check_choice, check_int, check_number, describe
+from rnn_guide.checkpoints import load_checkpoint, save_checkpoint
+from rnn_guide.devices import seed_everything
+from rnn_guide.history import History
 from rnn_guide.text.batching import BucketBatchSampler, EncodedTexts, collate_padded
+from rnn_guide.text.models import SequenceClassifier
 from rnn_guide.text.tokenize import Tokenizer
-from rnn_guide.text.vocab import PAD_INDEX, TRUNCATIONS, Vocab, encode
-from rnn_guide.training import History, fit, load_checkpoint, move_to_device, predict, save_checkpoint
+from rnn_guide.text.vocab import TRUNCATIONS, Vocab, encode
+from rnn_guide.training import fit, move_to_device, predict
 
 __all__ = [
-    "IMPLEMENTATIONS",
     "LANGUAGE_DEFAULTS",
-    "POOLINGS",
-    "RNN_TYPES",
-    "SequenceClassifier",
     "TextClassifier",
-    "run_padded",
     "train_text_classifier",
 ]
 
-RNN_TYPES: dict[str, type[nn.Module]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-POOLINGS: tuple[str, ...] = ("last", "mean", "max")
-IMPLEMENTATIONS: tuple[str, ...] = ("auto", "packed", "padded")
-EMBEDDING_INIT_STD = 0.1
 #: Defaults of :func:`train_text_classifier` that depend on ``language`` (see its docstring for how they
 #: were chosen).
 LANGUAGE_DEFAULTS: dict[str, dict[str, Any]] = {
     "en": {"epochs": 4, "lr_decay": 0.5},
     "zh": {"epochs": 6, "lr_decay": 1.0},
 }
-
-
-def _reverse_within_lengths(lengths: Tensor, length: int) -> Callable[[Tensor], Tensor]:
-    """A function that reverses the first ``lengths[i]`` steps of row ``i`` of an (N, L, *) tensor in place of
-    them and leaves the padding after them where it is. It is its own inverse."""
-    steps = torch.arange(length, device=lengths.device)
-    valid = steps[None, :] < lengths[:, None]
-    index = torch.where(valid, lengths[:, None] - 1 - steps[None, :], steps[None, :])  # (N, L)
-
-    def reverse(x: Tensor) -> Tensor:
-        return x.gather(1, index.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
-
-    return reverse
-
-
-def _one_direction_template(rnn: nn.Module, input_size: int) -> nn.Module:
-    """A one-layer, one-direction module of ``rnn``'s type on the meta device, to call with other weights."""
-    options: dict[str, Any] = {"bias": rnn.bias, "batch_first": True, "device": "meta"}
-    if isinstance(rnn, nn.RNN):
-        options["nonlinearity"] = rnn.nonlinearity
-    return type(rnn)(input_size, rnn.hidden_size, **options)
-
-
-def run_padded(rnn: nn.Module, x: Tensor, lengths: Tensor) -> tuple[Tensor, Tensor]:
-    """Run a ``batch_first`` ``nn.RNN``/``nn.LSTM``/``nn.GRU`` over a right-padded batch with the result of a
-    packed batch, using the fused kernels for whole padded tensors.
-
-    Each layer and direction runs on its own, with the module's own weights: the forward direction over the
-    padded batch as it is (padding comes after every valid step, so it cannot reach one), the backward
-    direction over every sequence reversed *within its own length* (so padding again comes last), its output
-    reversed back. The outputs at valid steps and the final states are those of
-    ``rnn(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))`` up to floating-point
-    rounding; dropout between layers draws other random masks.
-
-    Why: on the CPU, PyTorch runs a packed batch one time step at a time, and the backward pass of that loop
-    costs time proportional to L² (each step's slice of the packed input gets its own full-size gradient
-    buffer). For 300-token reviews it is about 20 times slower than this function.
-
-    Args:
-        rnn: the recurrent module, built with ``batch_first=True`` (``proj_size`` is not supported).
-        x: the padded input, shape (N, L, H_in).
-        lengths: (N,) valid lengths in ``[1, L]``.
-
-    Returns:
-        ``(output, last)``: the last layer's outputs, (N, L, D * H_out), with arbitrary values at padded
-        steps; and its final states (forward after the last valid step, backward after the first step,
-        concatenated), (N, D * H_out).
-    """
-    if not getattr(rnn, "batch_first", False) or getattr(rnn, "proj_size", 0):
-        raise ValueError("rnn must be built with batch_first=True and without proj_size")
-    n, length, _ = x.shape
-    lengths = lengths.to(x.device)
-    reverse = _reverse_within_lengths(lengths, length)
-    names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if rnn.bias else [])
-    directions = 2 if rnn.bidirectional else 1
-    layer_input = x
-    outputs: list[Tensor] = []
-    for layer in range(rnn.num_layers):
-        template = _one_direction_template(rnn, layer_input.shape[-1])
-        outputs = []
-        for direction in range(directions):
-            suffix = f"_l{layer}" + ("_reverse" if direction else "")
-            weights = {f"{name}_l0": getattr(rnn, name + suffix) for name in names}
-            source = layer_input if direction == 0 else reverse(layer_input)
-            output, _ = functional_call(template, weights, (source,))
-            outputs.append(output if direction == 0 else reverse(output))
-        layer_input = torch.cat(outputs, dim=2) if directions == 2 else outputs[0]
-        if layer < rnn.num_layers - 1 and rnn.dropout > 0 and rnn.training:
-            layer_input = nn.functional.dropout(layer_input, rnn.dropout, training=True)
-    last_forward = outputs[0][torch.arange(n, device=x.device), lengths - 1]  # (N, H_out)
-    last = torch.cat([last_forward, outputs[1][:, 0]], dim=1) if directions == 2 else last_forward
-    return layer_input, last
-
-
-class SequenceClassifier(nn.Module):
-    r"""Embedding → recurrent layers → pooling over time → linear, for padded batches of token indices.
-
-    The padded batch is packed (``pack_padded_sequence(..., enforce_sorted=False)``, lengths on the CPU)
-    before the recurrent layer — or, on the CPU by default, run by :func:`run_padded`, which gives the same
-    result much faster there — so padding never enters the recurrence, and pooling only looks at the valid
-    time steps:
-
-    * ``"last"`` — the final hidden state of the last layer, taken from ``h_n`` (for an LSTM, ``h_n`` and not
-      ``c_n``). For a bidirectional network this is the forward direction's state after the last *valid*
-      token concatenated with the backward direction's state after the *first* token. (``output[:, -1]``
-      would be wrong twice: it reads padding for every shorter sequence, and for the backward direction it
-      is the state after reading one token only.)
-    * ``"mean"`` — the mean of the last layer's outputs over the valid steps ``t < length``.
-    * ``"max"`` — the element-wise maximum of those outputs over the valid steps.
-
-    The embeddings start from N(0, 0.1²) rather than ``nn.Embedding``'s N(0, 1): Adam moves every weight by
-    steps of about the learning rate, so small initial vectors let the embeddings of a model trained from
-    scratch change much more, relative to their size, in the same number of steps, and training reaches a
-    given accuracy in fewer epochs.
-
-    Args:
-        vocab_size: number of token indices, V (>= 2; index 0 is padding).
-        num_classes: number of classes, C (>= 2).
-        embedding_dim: size E of the token embeddings.
-        hidden_size: hidden size H_out of each direction of the recurrent layers.
-        num_layers: number of stacked recurrent layers.
-        rnn_type: ``"rnn"`` (``nn.RNN``, tanh), ``"lstm"`` (``nn.LSTM``) or ``"gru"`` (``nn.GRU``).
-        bidirectional: run a second set of layers from the end to the start; D = 2 if ``True`` else 1.
-        dropout: dropout probability on the embeddings, between stacked layers and before the linear layer.
-        pooling: ``"last"``, ``"mean"`` or ``"max"``, as above.
-        implementation: how the padded batch goes through the recurrent layer; both give the same result.
-            ``"packed"``: ``pack_padded_sequence`` and ``pad_packed_sequence``. ``"padded"``: :func:`run_padded`,
-            the fused kernels on the padded batch, each direction made exact by reversing every sequence
-            within its length — much faster on the CPU, where PyTorch runs a packed batch step by step.
-            ``"auto"`` (default): ``"packed"`` on CUDA (cuDNN handles packed batches natively), ``"padded"``
-            elsewhere.
-        padding_idx: the padding index; its embedding is zero and receives no gradient.
-
-    Shape:
-        - tokens: (N, L), integer indices in ``[0, V)``.
-        - lengths: (N,), the number of valid tokens of each row, each in ``[1, L]``; any integer tensor or
-          list (it is moved to the CPU, as ``pack_padded_sequence`` requires). ``None`` means every row has
-          length L.
-        - output: (N, C), unnormalised class scores (logits).
-
-    Raises:
-        TypeError, ValueError: for arguments of the wrong type or range (see ``forward`` for inputs).
-
-    Example::
-
-        >>> model = SequenceClassifier(vocab_size=100, num_classes=2, hidden_size=8)
-        >>> tokens = torch.tensor([[5, 6, 7], [8, 9, 0]])
-        >>> model(tokens, torch.tensor([3, 2])).shape
-        torch.Size([2, 2])
-    """
-
-    def __init__(
-        self,
-        vocab_size: int,
-        num_classes: int,
-        *,
-        embedding_dim: int = 128,
-        hidden_size: int = 128,
-        num_layers: int = 1,
-        rnn_type: str = "lstm",
-        bidirectional: bool = True,
-        dropout: float = 0.3,
-        pooling: str = "max",
-        padding_idx: int = PAD_INDEX,
-        implementation: str = "auto",
-    ) -> None:
-        super().__init__()
-        check_int("vocab_size", vocab_size, minimum=2)
-        check_int("num_classes", num_classes, minimum=2)
-        check_int("embedding_dim", embedding_dim, minimum=1)
-        check_int("hidden_size", hidden_size, minimum=1)
-        check_int("num_layers", num_layers, minimum=1)
-        check_choice("rnn_type", rnn_type, tuple(RNN_TYPES))
-        if not isinstance(bidirectional, bool):
-            raise TypeError(f"bidirectional must be a bool, got {bidirectional!r}")
-        dropout = check_number("dropout", dropout, low=0.0, high=1.0, high_inclusive=False)
-        check_choice("pooling", pooling, POOLINGS)
-        check_choice("implementation", implementation, IMPLEMENTATIONS)
-        check_int("padding_idx", padding_idx, minimum=0)
-        if padding_idx >= vocab_size:
-            raise ValueError(f"padding_idx must be below vocab_size={vocab_size}, got {padding_idx}")
-        self.config: dict[str, Any] = {
-            "vocab_size": vocab_size,
-            "num_classes": num_classes,
-            "embedding_dim": embedding_dim,
-            "hidden_size": hidden_size,
-            "num_layers": num_layers,
-            "rnn_type": rnn_type,
-            "bidirectional": bidirectional,
-            "dropout": dropout,
-            "pooling": pooling,
-            "padding_idx": padding_idx,
-            "implementation": implementation,
-        }
-        self.pooling = pooling
-        self.implementation = implementation
-        self.num_directions = 2 if bidirectional else 1
-        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=padding_idx)
-        with torch.no_grad():  # N(0, 0.1²) instead of N(0, 1), see the class docstring
-            self.embedding.weight.normal_(0.0, EMBEDDING_INIT_STD)
-            self.embedding.weight[padding_idx].zero_()
-        self.rnn = RNN_TYPES[rnn_type](
-            embedding_dim,
-            hidden_size,
-            num_layers=num_layers,
-            batch_first=True,
-            bidirectional=bidirectional,
-            dropout=dropout if num_layers > 1 else 0.0,
-        )
-        self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.num_directions * hidden_size, num_classes)
-
-    @property
-    def output_features(self) -> int:
-        """Size of the pooled representation fed to the linear layer: D * H_out."""
-        return self.head.in_features
-
-    def _check_inputs(self, tokens: Tensor, lengths: Tensor | list[int] | None) -> Tensor:
-        check_tensor("tokens", tokens, ndim=2)
-        if tokens.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
-            raise TypeError(f"tokens must hold integer indices, got dtype {tokens.dtype}")
-        n, length = tokens.shape
-        if n == 0 or length == 0:
-            raise ValueError(f"tokens must have at least one row and one column, got shape {(n, length)}")
-        if lengths is None:
-            return torch.full((n,), length, dtype=torch.int64)
-        lengths = torch.as_tensor(lengths).detach().to("cpu", torch.int64)
-        if lengths.shape != (n,):
-            raise ValueError(f"lengths must have shape ({n},) to match tokens, got {tuple(lengths.shape)}")
-        low, high = int(lengths.min()), int(lengths.max())
-        if low < 1 or high > length:
-            raise ValueError(
-                f"lengths must lie in [1, {length}] (tokens has {length} columns), got values from {low} to {high}"
-            )
-        return lengths
-
-    def encode(self, tokens: Tensor, lengths: Tensor | list[int] | None = None) -> Tensor:
-        """The pooled representation of each sequence, before the linear layer.
-
-        Args:
-            tokens: (N, L) token indices.
-            lengths: (N,) valid lengths, or ``None`` for all L.
-
-        Returns:
-            A tensor of shape (N, D * H_out).
-        """
-        lengths = self._check_inputs(tokens, lengths)
-        embedded = self.dropout(self.embedding(tokens))  # (N, L, E)
-        implementation = self.implementation
-        if implementation == "auto":
-            implementation = "packed" if tokens.is_cuda else "padded"
-        if implementation == "padded":
-            padded, last = run_padded(self.rnn, embedded, lengths)  # (N, L, D * H_out), (N, D * H_out)
-            if self.pooling == "last":
-                return last
-        else:
-            packed = pack_padded_sequence(embedded, lengths, batch_first=True, enforce_sorted=False)
-            output, hidden = self.rnn(packed)
-            if self.pooling == "last":
-                h_n = hidden[0] if isinstance(hidden, tuple) else hidden  # (num_layers * D, N, H_out)
-                last_layer = h_n.view(-1, self.num_directions, h_n.shape[1], h_n.shape[2])[-1]  # (D, N, H_out)
-                return torch.cat(list(last_layer), dim=1)  # (N, D * H_out): forward, then backward
-            padded, _ = pad_packed_sequence(output, batch_first=True)  # (N, max(lengths), D * H_out)
-        steps = torch.arange(padded.shape[1], device=padded.device)
-        valid = (steps[None, :] < lengths.to(padded.device)[:, None]).unsqueeze(-1)  # (N, L', 1)
-        if self.pooling == "mean":
-            total = padded.masked_fill(~valid, 0.0).sum(dim=1)
-            return total / lengths.to(padded.device, padded.dtype)[:, None]
-        return padded.masked_fill(~valid, float("-inf")).amax(dim=1)
-
-    def forward(self, tokens: Tensor, lengths: Tensor | list[int] | None = None) -> Tensor:
-        """Class scores for a padded batch.
-
-        Args:
-            tokens: (N, L) token indices, padded at the end of each row.
-            lengths: (N,) valid lengths in ``[1, L]``, or ``None`` for all L.
-
-        Returns:
-            Logits of shape (N, C).
-
-        Raises:
-            TypeError: if ``tokens`` is not an integer tensor.
-            ValueError: if ``tokens`` is not 2-D or ``lengths`` has the wrong shape or values.
-        """
-        return self.head(self.dropout(self.encode(tokens, lengths)))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -371,7 +99,7 @@ def _accuracy(logits: Tensor, targets: Tensor) -> float:
 
 
 class TextClassifier:
-    """A trained :class:`SequenceClassifier` together with what turns raw text into its input.
+    """A trained :class:`~rnn_guide.text.models.SequenceClassifier` together with what turns raw text into its input.
 
     It holds the tokeniser, the vocabulary, the truncation rule and the class labels, so that
     ``predict(["a text", ...])`` works on raw strings and returns labels as they were given to
@@ -390,7 +118,7 @@ class TextClassifier:
         classes: the labels, in the order of the model's outputs.
         max_length: the most tokens per text (longer texts are truncated), or ``None``.
         truncation: ``"head"``, ``"tail"`` or ``"head+tail"`` (see :func:`rnn_guide.text.vocab.encode`).
-        history: the training :class:`~rnn_guide.training.History`, if known.
+        history: the training :class:`~rnn_guide.history.History`, if known.
 
     Attributes:
         classes: the labels, column ``j`` of :meth:`predict_proba` belongs to ``classes[j]``.
@@ -421,7 +149,7 @@ class TextClassifier:
             )
         if len(vocab) != model.config["vocab_size"]:
             raise ValueError(f"vocab must have the model's vocab_size={model.config['vocab_size']}, got {len(vocab)}")
-        check_int("max_length", max_length, minimum=1, allow_none=True)
+        max_length = check_int("max_length", max_length, minimum=1, allow_none=True)
         check_choice("truncation", truncation, TRUNCATIONS)
         self.model = model
         self.vocab = vocab
@@ -460,7 +188,7 @@ class TextClassifier:
         Raises:
             TypeError: if ``texts`` is not a list of strings.
         """
-        check_int("batch_size", batch_size, minimum=1)
+        batch_size = check_int("batch_size", batch_size, minimum=1)
         sequences = self.encode(texts)
         if not sequences:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
@@ -498,7 +226,7 @@ class TextClassifier:
         return sum(p == y for p, y in zip(predicted, labels, strict=True)) / len(labels)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the classifier to one file, atomically (see :func:`rnn_guide.training.save_checkpoint`).
+        """Write the classifier to one file, atomically (see :func:`rnn_guide.checkpoints.save_checkpoint`).
 
         The file holds only tensors, numbers, strings, lists and dicts and is read with
         ``torch.load(..., weights_only=True)``.
@@ -636,7 +364,8 @@ def train_text_classifier(
             kept and training stops after ``patience`` epochs without improvement; without it, the weights
             after the last epoch are kept.
         zh_tokenizer: ``"word"`` (jieba words, default) or ``"char"`` (one token per character), for ``"zh"`` only.
-        rnn_type: ``"rnn"``, ``"lstm"`` or ``"gru"``, see :class:`SequenceClassifier` (as are the next six).
+        rnn_type: ``"rnn"``, ``"lstm"`` or ``"gru"``, see :class:`~rnn_guide.text.models.SequenceClassifier`
+            (as are the next six).
         embedding_dim: size E of the token embeddings.
         hidden_size: hidden size of each direction.
         num_layers: number of stacked recurrent layers.
@@ -656,8 +385,9 @@ def train_text_classifier(
         clip: clip the total gradient norm to this value, or ``None``.
         patience: with ``valid``, stop after this many epochs without a better validation accuracy.
         seed: seeds the weights, dropout and batch order, so a run can be repeated exactly (on the CPU).
-        device: where to train, default :func:`rnn_guide.devices.pick_device` (CUDA if available).
-        progress: show a progress bar (``None``: only in a terminal).
+        device: where to train (``fit`` moves the model there), default
+            :func:`rnn_guide.devices.pick_device` (CUDA if available).
+        progress: show a progress bar (``None``, default: when stderr is a terminal).
 
     Returns:
         The trained :class:`TextClassifier` (its ``history`` holds the losses and accuracies per epoch).
@@ -685,7 +415,7 @@ def train_text_classifier(
             raise ValueError(f"valid labels must be classes seen in training {classes!r}, got also {unseen!r}")
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
         check_int(name, value, minimum=1)
-    check_int("seed", seed, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
     lr = check_number("lr", lr, low=0.0, low_inclusive=False)
     lr_decay = check_number("lr_decay", lr_decay, low=0.0, high=1.0, low_inclusive=False)
     weight_decay = check_number("weight_decay", weight_decay, low=0.0)
@@ -719,8 +449,6 @@ def train_text_classifier(
     if checked_valid is not None:
         valid_sequences = classifier.encode(checked_valid[0])
         valid_loader = _loader(valid_sequences, [index[y] for y in checked_valid[1]], 256, shuffle=False, seed=seed)
-    target = pick_device(device)
-    model.to(target)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=lr_decay)
     classifier.history = fit(
@@ -731,7 +459,7 @@ def train_text_classifier(
         optimizer=optimizer,
         valid_data=valid_loader,
         metrics={"accuracy": _accuracy} if valid_loader is not None else None,
-        device=target,
+        device=device,
         clip=clip,
         scheduler=scheduler,
         early_stopping=patience if valid_loader is not None else None,

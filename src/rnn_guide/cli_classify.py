@@ -28,44 +28,53 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rnn_guide.downloads import ChecksumError, DownloadError
+from rnn_guide.cli import add_debug_argument, positive_int, run_command, writable_path
 
 __all__ = ["add_parser", "main"]
 
 DATASETS = ("imdb", "chnsenticorp")
 _LANGUAGE = {"imdb": "en", "chnsenticorp": "zh"}
 _VALID_SPLIT = {"imdb": None, "chnsenticorp": "dev"}
-_HYPERPARAMETERS: tuple[tuple[str, type, str], ...] = (
+_HYPERPARAMETERS: tuple[tuple[str, Any, str], ...] = (
     ("rnn_type", str, "rnn, lstm or gru"),
-    ("embedding_dim", int, "size of the token embeddings"),
-    ("hidden_size", int, "hidden units per direction"),
-    ("num_layers", int, "stacked recurrent layers"),
+    ("embedding_dim", positive_int, "size of the token embeddings"),
+    ("hidden_size", positive_int, "hidden units per direction"),
+    ("num_layers", positive_int, "stacked recurrent layers"),
     ("pooling", str, "last, mean or max"),
     ("dropout", float, "dropout probability"),
-    ("max_length", int, "the most tokens per text"),
-    ("min_freq", int, "the least count of a vocabulary token"),
-    ("max_vocab_size", int, "the largest vocabulary"),
-    ("epochs", int, "passes over the training data"),
-    ("batch_size", int, "texts per step"),
+    ("max_length", positive_int, "the most tokens per text"),
+    ("min_freq", positive_int, "the least count of a vocabulary token"),
+    ("max_vocab_size", positive_int, "the largest vocabulary"),
+    ("epochs", positive_int, "passes over the training data"),
+    ("batch_size", positive_int, "texts per step"),
     ("lr", float, "Adam's learning rate in the first epoch"),
     ("lr_decay", float, "factor applied to the learning rate after every epoch (1: constant)"),
-    ("patience", int, "with validation data: epochs without improvement before stopping"),
+    ("patience", positive_int, "with validation data: epochs without improvement before stopping"),
     ("seed", int, "random seed"),
 )
 
 
 def _read_table(path: Path, text_column: str, label_column: str | None) -> tuple[list[str], list[Any]]:
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"--data file {path} does not exist")
+    if not path.is_file():
+        raise ValueError(f"--data {path} is not a file")
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=delimiter, quoting=quoting)
-        columns = reader.fieldnames or []
-        for name in (text_column, label_column):
-            if name is not None and name not in columns:
-                raise ValueError(f"{path} has no column {name!r}; its columns are {columns}")
-        rows = list(reader)
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter=delimiter, quoting=quoting)
+            columns = reader.fieldnames or []
+            if not columns:
+                raise ValueError(f"{path} is empty: expected a header row and one row per text")
+            for name in (text_column, label_column):
+                if name is not None and name not in columns:
+                    raise ValueError(f"{path} has no column {name!r}; its columns are {columns}")
+            rows = list(reader)
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not UTF-8 text (byte {error.start}): is it a CSV or TSV file?") from error
+    if not rows:
+        raise ValueError(f"{path} has a header row but no rows of data")
     texts = [row[text_column] or "" for row in rows]
     if label_column is None:
         return texts, []
@@ -94,6 +103,7 @@ def _labelled(args: argparse.Namespace, split: str) -> tuple[list[str], list[Any
 def _train(args: argparse.Namespace) -> int:
     from rnn_guide.classifier import train_text_classifier
 
+    writable_path(args.out, "--out")
     texts, labels = _labelled(args, "train")
     valid = None
     language = args.language
@@ -113,7 +123,7 @@ def _train(args: argparse.Namespace) -> int:
         valid=valid,
         zh_tokenizer=args.zh_tokenizer,
         device=args.device,
-        progress=not args.no_progress,
+        progress=False if args.no_progress else None,
         **settings,
     )
     path = classifier.save(args.out)
@@ -145,8 +155,11 @@ def _predict(args: argparse.Namespace) -> int:
     texts = list(args.texts)
     if args.input is not None:
         handle = sys.stdin if str(args.input) == "-" else open(args.input, encoding="utf-8")  # noqa: SIM115
-        with handle:
-            texts += [line.rstrip("\n") for line in handle]
+        try:
+            with handle:
+                texts += [line.rstrip("\n") for line in handle]
+        except UnicodeDecodeError as error:
+            raise ValueError(f"--input {args.input} is not UTF-8 text (byte {error.start})") from error
     if not texts:
         raise ValueError("predict needs texts: give them as arguments or with --input FILE")
     probabilities = classifier.predict_proba(texts)
@@ -165,17 +178,6 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(function: Any) -> Any:
-    def wrapper(args: argparse.Namespace) -> int:
-        try:
-            return function(args)
-        except (TypeError, ValueError, FileNotFoundError, DownloadError, ChecksumError) as error:
-            print(f"rnn-guide classify {args.classify_command}: {error}", file=sys.stderr)
-            return 2
-
-    return wrapper
-
-
 def _add_source(parser: argparse.ArgumentParser, *, labels: bool = True) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset", choices=DATASETS, help="IMDB (English) or ChnSentiCorp (Chinese)")
@@ -185,6 +187,7 @@ def _add_source(parser: argparse.ArgumentParser, *, labels: bool = True) -> None
     if labels:
         parser.add_argument("--label-column", default="label", help="label column of --data (default: label)")
     parser.add_argument("--device", help="cpu, cuda, ... (default: automatic)")
+    add_debug_argument(parser)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -205,16 +208,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     train.add_argument("--zh-tokenizer", choices=("char", "word"), default="word", help="Chinese: jieba words or chars")
     train.add_argument("--valid-data", type=Path, help="validation file for --data (same columns)")
     train.add_argument("--no-valid", action="store_true", help="do not validate on the data set's dev split")
-    train.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    train.add_argument("--no-progress", action="store_true", help="hide the progress bar (shown in a terminal)")
     for name, kind, text in _HYPERPARAMETERS:
         train.add_argument("--" + name.replace("_", "-"), type=kind, default=None, help=f"{text} (default: library's)")
-    train.set_defaults(func=_run(_train))
+    train.set_defaults(func=_train)
 
     evaluate = commands.add_parser("evaluate", help="accuracy of a saved classifier on labelled texts")
     evaluate.add_argument("--model", type=Path, required=True)
     _add_source(evaluate)
     evaluate.add_argument("--split", default="test", help="split of --dataset (default: test)")
-    evaluate.set_defaults(func=_run(_evaluate))
+    evaluate.set_defaults(func=_evaluate)
 
     predict = commands.add_parser("predict", help="label texts with a saved classifier")
     predict.add_argument("--model", type=Path, required=True)
@@ -222,7 +225,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     predict.add_argument("--input", help="file with one text per line ('-': standard input)")
     predict.add_argument("--json", action="store_true", help="one JSON object per text, with all probabilities")
     predict.add_argument("--device", help="cpu, cuda, ... (default: cpu)")
-    predict.set_defaults(func=_run(_predict))
+    add_debug_argument(predict)
+    predict.set_defaults(func=_predict)
     return parser
 
 
@@ -231,4 +235,4 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rnn-guide")
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["classify", *(argv if argv is not None else sys.argv[1:])])
-    return int(args.func(args) or 0)
+    return run_command(args)

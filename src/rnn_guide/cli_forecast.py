@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from rnn_guide.forecaster import LOSSES, Forecaster, InstanceNormalization, train_forecaster
+from rnn_guide.cli import add_debug_argument, positive_int, run_command, writable_path
+from rnn_guide.forecaster import LOSSES, Forecaster, train_forecaster
 from rnn_guide.timeseries import (
     DATASETS,
     TimeSeries,
@@ -34,18 +35,11 @@ from rnn_guide.timeseries import (
     load_etth1,
     load_sunspots,
 )
-from rnn_guide.timeseries.models import FORECASTER_MODELS
+from rnn_guide.timeseries.models import FORECASTER_MODELS, InstanceNormalization
 
 __all__ = ["add_parser", "main"]
 
 _LOADERS = {"air_passengers": load_air_passengers, "sunspots": load_sunspots, "etth1": load_etth1}
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
 
 
 def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +52,7 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--index-column", default="0", help="name or position of the time-stamp column of --data (default 0)"
     )
+    add_debug_argument(parser)
 
 
 def _load_series(args: argparse.Namespace) -> TimeSeries:
@@ -77,6 +72,7 @@ def _values(series: TimeSeries) -> np.ndarray:
 
 
 def _train(args: argparse.Namespace) -> int:
+    writable_path(args.out, "--out")
     series = _load_series(args)
     values = _values(series)
     if args.test_size:
@@ -89,7 +85,7 @@ def _train(args: argparse.Namespace) -> int:
         horizon=args.horizon,
         valid_fraction=args.valid_fraction,
         model=args.model,
-        cell=args.cell,
+        rnn_type=args.rnn_type,
         hidden_size=args.hidden_size,
         num_layers=args.num_layers,
         dropout=args.dropout,
@@ -100,11 +96,11 @@ def _train(args: argparse.Namespace) -> int:
         loss=args.loss,
         epochs=args.epochs,
         batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
+        lr=args.lr,
         patience=args.patience,
         seed=args.seed,
         device=args.device,
-        progress=None,
+        progress=False if args.no_progress else None,
     )
     forecaster.save(args.out)
     history = forecaster.history
@@ -123,6 +119,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
+    if args.output:
+        writable_path(args.output, "--output")
     forecaster = Forecaster.load(args.model)
     series = _load_series(args)
     forecast = forecaster.predict(series.values, steps=args.steps)
@@ -156,40 +154,41 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a forecaster on a series and save it")
     _add_data_arguments(train)
-    train.add_argument("--lookback", type=_positive_int, required=True, help="past rows the model reads")
-    train.add_argument("--horizon", type=_positive_int, required=True, help="rows predicted per forward pass")
+    train.add_argument("--lookback", type=positive_int, required=True, help="past rows the model reads")
+    train.add_argument("--horizon", type=positive_int, required=True, help="rows predicted per forward pass")
     train.add_argument("--test-size", type=int, default=0, help="last rows to leave out of training entirely")
     train.add_argument("--valid-fraction", type=float, default=0.2, help="share of rows for early stopping")
     train.add_argument("--model", choices=sorted(FORECASTER_MODELS), default="sequence")
-    train.add_argument("--cell", choices=("lstm", "gru"), default="lstm")
-    train.add_argument("--hidden-size", type=_positive_int, default=64)
-    train.add_argument("--num-layers", type=_positive_int, default=1)
+    train.add_argument("--rnn-type", choices=("lstm", "gru"), default="lstm")
+    train.add_argument("--hidden-size", type=positive_int, default=64)
+    train.add_argument("--num-layers", type=positive_int, default=1)
     train.add_argument("--dropout", type=float, default=0.0)
     train.add_argument("--normalization", choices=InstanceNormalization.MODES, default="mean")
     train.add_argument("--channel-independent", action="store_true")
-    train.add_argument("--segment-length", type=_positive_int, default=None)
+    train.add_argument("--segment-length", type=positive_int, default=None)
     train.add_argument("--scaling", choices=("standard", "log", "none"), default="standard")
     train.add_argument("--loss", choices=sorted(LOSSES), default="mse")
-    train.add_argument("--epochs", type=_positive_int, default=100)
-    train.add_argument("--batch-size", type=_positive_int, default=32)
-    train.add_argument("--learning-rate", type=float, default=3e-3)
-    train.add_argument("--patience", type=_positive_int, default=20)
+    train.add_argument("--epochs", type=positive_int, default=100)
+    train.add_argument("--batch-size", type=positive_int, default=32)
+    train.add_argument("--lr", type=float, default=3e-3, help="Adam's learning rate")
+    train.add_argument("--patience", type=positive_int, default=20)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", default=None, help="cpu, cuda, mps (default: automatic)")
+    train.add_argument("--no-progress", action="store_true", help="hide the progress bar (shown in a terminal)")
     train.add_argument("--out", type=Path, required=True, help="where to save the trained forecaster")
     train.set_defaults(func=_train)
 
     evaluate = commands.add_parser("evaluate", help="score a saved forecaster on the last rows of a series")
     evaluate.add_argument("--model", type=Path, required=True, help="a file written by 'forecast train'")
     _add_data_arguments(evaluate)
-    evaluate.add_argument("--test-size", type=_positive_int, required=True, help="held-out rows at the end")
-    evaluate.add_argument("--season", type=_positive_int, default=1, help="season of the seasonal naive baseline")
+    evaluate.add_argument("--test-size", type=positive_int, required=True, help="held-out rows at the end")
+    evaluate.add_argument("--season", type=positive_int, default=1, help="season of the seasonal naive baseline")
     evaluate.set_defaults(func=_evaluate)
 
     predict = commands.add_parser("predict", help="forecast the rows after the end of a series (CSV output)")
     predict.add_argument("--model", type=Path, required=True, help="a file written by 'forecast train'")
     _add_data_arguments(predict)
-    predict.add_argument("--steps", type=_positive_int, default=None, help="rows to forecast (default: horizon)")
+    predict.add_argument("--steps", type=positive_int, default=None, help="rows to forecast (default: horizon)")
     predict.add_argument("--output", type=Path, default=None, help="CSV file to write (default: stdout)")
     predict.set_defaults(func=_predict)
     return forecast
@@ -200,4 +199,4 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rnn-guide")
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    return args.func(args)
+    return run_command(args)

@@ -145,7 +145,7 @@ def seed_everything(seed: int, deterministic: bool = False) -> None:
 
     ``PYTHONHASHSEED`` cannot be changed for a running interpreter, so ``hash()`` of strings stays random.
     """
-    check_int("seed", seed, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
     if seed > 2**32 - 1:
         raise ValueError(f"seed must be at most 2**32 - 1 = {2**32 - 1}, got {seed}")
     if not isinstance(deterministic, bool):

@@ -121,7 +121,7 @@ def rank_device(local_rank: int, preferred: str | torch.device | None = None) ->
         ValueError: if ``preferred`` is not one of those, or if there are fewer GPUs than local ranks.
         RuntimeError: if ``"cuda"`` is asked for and CUDA is not available.
     """
-    check_int("local_rank", local_rank, minimum=0)
+    local_rank = check_int("local_rank", local_rank, minimum=0)
     source, name = "preferred", "auto" if preferred is None else str(preferred)
     if preferred is None and os.environ.get(DEVICE_ENV_VAR, "").strip():
         source, name = f"the environment variable {DEVICE_ENV_VAR}", os.environ[DEVICE_ENV_VAR].strip()
@@ -210,8 +210,8 @@ def teardown_distributed() -> None:
 
 def _replicas(num_replicas: int | None, rank: int | None) -> tuple[int, int]:
     """``(num_replicas, rank)``, the missing ones taken from the process group (1 and 0 without one)."""
-    check_int("num_replicas", num_replicas, minimum=1, allow_none=True)
-    check_int("rank", rank, minimum=0, allow_none=True)
+    num_replicas = check_int("num_replicas", num_replicas, minimum=1, allow_none=True)
+    rank = check_int("rank", rank, minimum=0, allow_none=True)
     grouped = is_distributed()
     world = num_replicas if num_replicas is not None else (dist.get_world_size() if grouped else 1)
     own = rank if rank is not None else (dist.get_rank() if grouped else 0)
@@ -276,9 +276,9 @@ class DistributedBucketSampler(Sampler[list[int]]):
         drop_last: bool = False,
         seed: int = 0,
     ) -> None:
-        check_int("batch_size", batch_size, minimum=1)
-        check_int("pool_batches", pool_batches, minimum=1)
-        check_int("seed", seed, minimum=0)
+        batch_size = check_int("batch_size", batch_size, minimum=1)
+        pool_batches = check_int("pool_batches", pool_batches, minimum=1)
+        seed = check_int("seed", seed, minimum=0)
         if isinstance(lengths, (str, bytes)) or not isinstance(lengths, (Sequence, Tensor)):
             raise TypeError(f"lengths must be a sequence of integers, got {describe(lengths)}")
         self.lengths = torch.as_tensor(list(lengths), dtype=torch.int64)
@@ -305,7 +305,7 @@ class DistributedBucketSampler(Sampler[list[int]]):
         """Choose the epoch whose order the next iteration yields. Call it with the same value on every rank
         before every epoch (iterating also advances it by one, as :class:`~rnn_guide.text.BucketBatchSampler`
         does)."""
-        check_int("epoch", epoch, minimum=0)
+        epoch = check_int("epoch", epoch, minimum=0)
         self.epoch = epoch
 
     def _order(self, generator: torch.Generator) -> Tensor:
@@ -334,7 +334,7 @@ class DistributedBucketSampler(Sampler[list[int]]):
             multiple of ``num_replicas``), sorted by length, shortest first (longest first without shuffle).
         """
         epoch = self.epoch if epoch is None else epoch
-        check_int("epoch", epoch, minimum=0)
+        epoch = check_int("epoch", epoch, minimum=0)
         generator = torch.Generator().manual_seed(self.seed + epoch)  # the same on every rank
         order = self._order(generator)
         size = self.global_batch_size
@@ -395,7 +395,7 @@ def shard_indices(num_items: int, *, num_replicas: int | None = None, rank: int 
     Returns:
         The indices, ``ceil((N - rank) / num_replicas)`` of them.
     """
-    check_int("num_items", num_items, minimum=0)
+    num_items = check_int("num_items", num_items, minimum=0)
     world, own = _replicas(num_replicas, rank)
     return list(range(own, num_items, world))
 
@@ -563,8 +563,8 @@ def save_checkpoint_on_main(
     All ranks hold the same weights, so one copy is enough, and ranks writing the same file at once could
     leave a broken one. The unwrapped model is saved (:func:`unwrap_model`), so the keys are those of the
     plain model (``embedding.weight``, not ``module.embedding.weight``) and the file loads without DDP. Load
-    it with :func:`rnn_guide.training.load_checkpoint` and ``map_location=context.device``, so that each rank
-    puts the tensors on its own device. The write is atomic (:func:`rnn_guide.training.save_checkpoint`).
+    it with :func:`rnn_guide.checkpoints.load_checkpoint` and ``map_location=context.device``, so that each rank
+    puts the tensors on its own device. The write is atomic (:func:`rnn_guide.checkpoints.save_checkpoint`).
 
     Args:
         path: the file to write.

@@ -9,8 +9,9 @@
 :func:`train_forecaster` keeps the future out of training: the last ``valid_fraction`` of the rows is
 held out for early stopping, the scaler is fitted on the training rows only, and every training window
 predicts training rows only (its inputs never reach past them either). It trains with
-:func:`rnn_guide.training.fit`. The models themselves (:class:`SequenceForecaster`,
-:class:`SegmentRecurrentForecaster`) are defined in :mod:`rnn_guide.timeseries.models` and re-exported here.
+:func:`rnn_guide.training.fit`. The networks themselves
+(:class:`~rnn_guide.timeseries.models.SequenceForecaster`,
+:class:`~rnn_guide.timeseries.models.SegmentRecurrentForecaster`) live in :mod:`rnn_guide.timeseries.models`.
 """
 
 from __future__ import annotations
@@ -26,28 +27,25 @@ from torch.utils.data import DataLoader
 
 from rnn_guide._validation import check_choice, check_int, check_number, describe
 from rnn_guide.baselines import seasonal_naive
+from rnn_guide.checkpoints import load_checkpoint, save_checkpoint
 from rnn_guide.devices import seed_everything
+from rnn_guide.history import History
 from rnn_guide.metrics import forecast_metrics
 from rnn_guide.timeseries.arrays import as_series_array, check_lookback_horizon
 from rnn_guide.timeseries.models import (
     FORECASTER_MODELS,
-    InstanceNormalization,
     SegmentRecurrentForecaster,
     SequenceForecaster,
     WindowForecaster,
     build_forecaster_model,
 )
 from rnn_guide.timeseries.scaling import Scaler, make_scaler, scaler_from_state
-from rnn_guide.timeseries.splits import chronological_split, window_datasets
-from rnn_guide.training import History, fit, load_checkpoint, save_checkpoint
+from rnn_guide.timeseries.splits import ChronologicalSplit, chronological_split, window_datasets
+from rnn_guide.training import fit
 
 __all__ = [
     "LOSSES",
     "Forecaster",
-    "InstanceNormalization",
-    "SegmentRecurrentForecaster",
-    "SequenceForecaster",
-    "WindowForecaster",
     "default_segment_length",
     "train_forecaster",
 ]
@@ -60,7 +58,7 @@ _FORMAT = "rnn_guide.forecaster"
 
 def default_segment_length(lookback: int) -> int:
     """The divisor of ``lookback`` closest to its square root (24 for 720, 4 for 24), the smaller on a tie."""
-    check_int("lookback", lookback, minimum=1)
+    lookback = check_int("lookback", lookback, minimum=1)
     divisors = [d for d in range(1, lookback + 1) if lookback % d == 0]
     return min(divisors, key=lambda d: (abs(d - math.sqrt(lookback)), d))
 
@@ -74,7 +72,7 @@ class Forecaster:
         lookback: number of past rows ``L`` the model reads.
         model_name: the model's key in :data:`~rnn_guide.timeseries.models.FORECASTER_MODELS`.
         settings: the training settings (plain values), kept for reference and saved with the model.
-        history: the :class:`~rnn_guide.training.History` of training, if any.
+        history: the :class:`~rnn_guide.history.History` of training, if any.
 
     Attributes:
         horizon: rows ``H`` produced per forward pass; :meth:`predict` rolls out any number of steps.
@@ -95,7 +93,7 @@ class Forecaster:
             raise TypeError(f"model must be a WindowForecaster, got {describe(model)}")
         if not isinstance(scaler, Scaler) or scaler.n_channels is None:
             raise TypeError(f"scaler must be a fitted Scaler, got {describe(scaler)}")
-        check_int("lookback", lookback, minimum=1)
+        lookback = check_int("lookback", lookback, minimum=1)
         check_choice("model_name", model_name, tuple(FORECASTER_MODELS))
         self.model = model
         self.scaler = scaler
@@ -134,7 +132,7 @@ class Forecaster:
                 or values the scaler cannot take (e.g. non-positive values with log scaling).
         """
         steps = self.horizon if steps is None else steps
-        check_int("steps", steps, minimum=1)
+        steps = check_int("steps", steps, minimum=1)
         values, was_1d = as_series_array(history, name="history", min_length=self.lookback)
         if values.shape[1] != self.n_channels:
             raise ValueError(
@@ -168,8 +166,8 @@ class Forecaster:
             ``{"forecaster": metrics, "seasonal_naive": metrics}``, metrics as in
             :func:`rnn_guide.metrics.forecast_metrics`, in the units of the series.
         """
-        check_int("test_size", test_size, minimum=1)
-        check_int("season", season, minimum=1)
+        test_size = check_int("test_size", test_size, minimum=1)
+        season = check_int("season", season, minimum=1)
         values, _ = as_series_array(series, min_length=self.lookback + test_size)
         history, truth = values[:-test_size], values[-test_size:]
         forecasts = {"forecaster": self.predict(history, test_size)}
@@ -211,7 +209,8 @@ class Forecaster:
         checkpoint = load_checkpoint(path, map_location=map_location)
         extra = checkpoint.extra
         if extra.get("format") != _FORMAT:
-            raise ValueError(f"{str(path)!r} is a checkpoint but not a saved Forecaster (no forecaster data)")
+            holds = extra.get("kind") or checkpoint.config.get("class_name", "an unknown model")
+            raise ValueError(f"{str(path)!r} is not a saved Forecaster: it holds a checkpoint of {holds}")
         model = build_forecaster_model(extra["model_name"], dict(extra["model_config"]))
         model.load_state_dict(checkpoint.model_state)
         model.to(map_location)
@@ -231,7 +230,7 @@ def _build_model(
     n_channels: int,
     lookback: int,
     horizon: int,
-    cell: str,
+    rnn_type: str,
     hidden_size: int,
     num_layers: int,
     dropout: float,
@@ -245,7 +244,7 @@ def _build_model(
             horizon,
             hidden_size=hidden_size,
             num_layers=num_layers,
-            cell=cell,
+            rnn_type=rnn_type,
             dropout=dropout,
             normalization=normalization,
             channel_independent=channel_independent,
@@ -258,11 +257,29 @@ def _build_model(
         horizon,
         segment_length=segment_length if segment_length is not None else default_segment_length(lookback),
         d_model=hidden_size,
-        cell=cell,
+        rnn_type=rnn_type,
         dropout=dropout,
         normalization=normalization,
         channel_independent=channel_independent,
     )
+
+
+def _split_rows(rows: int, *, lookback: int, horizon: int, valid_fraction: float) -> ChronologicalSplit:
+    """The chronological train/validation split of ``rows`` rows: the last ``valid_fraction`` (at least one
+    window's ``horizon`` rows when it is not 0) for validation, checked to leave a training window."""
+    if rows < lookback + horizon:
+        raise ValueError(f"series must have at least lookback + horizon = {lookback + horizon} rows, got {rows}")
+    valid_rows = round(rows * valid_fraction)
+    if valid_fraction > 0:
+        valid_rows = max(valid_rows, horizon)  # the validation part must hold one whole window
+    split = chronological_split(rows, valid_size=valid_rows)
+    if len(split.train) < lookback + horizon:
+        raise ValueError(
+            f"the training part ({len(split.train)} of {rows} rows after {valid_rows} validation rows, "
+            f"valid_fraction={valid_fraction}) must have at least lookback + horizon = {lookback + horizon} "
+            "rows; lower valid_fraction (0 trains on every row), lookback or horizon"
+        )
+    return split
 
 
 def train_forecaster(
@@ -272,7 +289,7 @@ def train_forecaster(
     horizon: int,
     valid_fraction: float = 0.2,
     model: str = "sequence",
-    cell: str = "lstm",
+    rnn_type: str = "lstm",
     hidden_size: int = 64,
     num_layers: int = 1,
     dropout: float = 0.0,
@@ -283,7 +300,7 @@ def train_forecaster(
     loss: str = "mse",
     epochs: int = 100,
     batch_size: int = 32,
-    learning_rate: float = 3e-3,
+    lr: float = 3e-3,
     weight_decay: float = 0.0,
     lr_schedule: str = "cosine",
     patience: int | None = 20,
@@ -291,7 +308,7 @@ def train_forecaster(
     stride: int = 1,
     seed: int = 0,
     device: str | torch.device | None = None,
-    progress: bool | None = False,
+    progress: bool | None = None,
 ) -> Forecaster:
     """Train a recurrent forecaster on one series without look-ahead leakage.
 
@@ -309,7 +326,7 @@ def train_forecaster(
             ``epochs`` epochs.
         model: ``"sequence"`` (:class:`SequenceForecaster`) or ``"segment"``
             (:class:`SegmentRecurrentForecaster`).
-        cell: ``"lstm"`` or ``"gru"``.
+        rnn_type: ``"lstm"`` or ``"gru"``.
         hidden_size: recurrent state size (``d_model`` of the segment model).
         num_layers: stacked recurrent layers (sequence model only).
         dropout: dropout rate.
@@ -320,16 +337,16 @@ def train_forecaster(
         loss: ``"mse"``, ``"mae"`` or ``"huber"``, on the scaled series.
         epochs: maximum number of epochs.
         batch_size: windows per step.
-        learning_rate: Adam's learning rate.
+        lr: Adam's learning rate.
         weight_decay: Adam's L2 weight decay.
-        lr_schedule: ``"cosine"`` (default): the learning rate follows half a cosine from ``learning_rate``
+        lr_schedule: ``"cosine"`` (default): the learning rate follows half a cosine from ``lr``
             down to 0 over ``epochs`` epochs (calmer final weights, less spread between seeds); or ``"constant"``.
         patience: early-stopping patience in epochs (``None``: no early stopping; ignored without validation).
         clip: maximum total gradient norm (``None``: no clipping).
         stride: rows between consecutive training windows.
         seed: seeds the weights, the shuffling and dropout.
         device: ``"cpu"``, ``"cuda"``, ... (default: :func:`rnn_guide.devices.pick_device`).
-        progress: show a progress bar (``None``: when writing to a terminal).
+        progress: show a progress bar (``None``, default: when stderr is a terminal).
 
     Returns:
         The trained :class:`Forecaster` (on ``device``), with its training history.
@@ -345,27 +362,16 @@ def train_forecaster(
     check_number("valid_fraction", valid_fraction, low=0.0, high=1.0, high_inclusive=False)
     check_choice("model", model, tuple(FORECASTER_MODELS))
     check_choice("loss", loss, tuple(LOSSES))
-    check_int("epochs", epochs, minimum=1)
-    check_int("batch_size", batch_size, minimum=1)
-    check_number("learning_rate", learning_rate, low=0.0, low_inclusive=False)
+    epochs = check_int("epochs", epochs, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    lr = check_number("lr", lr, low=0.0, low_inclusive=False)
     check_number("weight_decay", weight_decay, low=0.0)
     check_choice("lr_schedule", lr_schedule, ("constant", "cosine"))
-    check_int("patience", patience, minimum=1, allow_none=True)
+    patience = check_int("patience", patience, minimum=1, allow_none=True)
     if clip is not None:
         check_number("clip", clip, low=0.0, low_inclusive=False)
-    check_int("seed", seed, minimum=0)
-    if len(values) < lookback + horizon:
-        raise ValueError(f"series must have at least lookback + horizon = {lookback + horizon} rows, got {len(values)}")
-    valid_rows = round(len(values) * valid_fraction)
-    if valid_fraction > 0:
-        valid_rows = max(valid_rows, horizon)  # the validation part must hold one whole window
-    split = chronological_split(len(values), valid_size=valid_rows)
-    if len(split.train) < lookback + horizon:
-        raise ValueError(
-            f"the training part ({len(split.train)} of {len(values)} rows after {valid_rows} validation rows, "
-            f"valid_fraction={valid_fraction}) must have at least lookback + horizon = {lookback + horizon} "
-            "rows; lower valid_fraction (0 trains on every row), lookback or horizon"
-        )
+    seed = check_int("seed", seed, minimum=0)
+    split = _split_rows(len(values), lookback=lookback, horizon=horizon, valid_fraction=valid_fraction)
     scaler = make_scaler(scaling).fit(values[split.train])
     parts = window_datasets(scaler.transform(values), split, lookback, horizon, stride=stride)
 
@@ -375,7 +381,7 @@ def train_forecaster(
         n_channels=values.shape[1],
         lookback=lookback,
         horizon=horizon,
-        cell=cell,
+        rnn_type=rnn_type,
         hidden_size=hidden_size,
         num_layers=num_layers,
         dropout=dropout,
@@ -386,7 +392,7 @@ def train_forecaster(
     generator = torch.Generator().manual_seed(seed)
     train_loader = DataLoader(parts["train"], batch_size=batch_size, shuffle=True, generator=generator)
     valid_loader = DataLoader(parts["valid"], batch_size=256) if "valid" in parts else None
-    optimizer = torch.optim.Adam(network.parameters(), lr=learning_rate, weight_decay=weight_decay)
+    optimizer = torch.optim.Adam(network.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs) if lr_schedule == "cosine" else None
     history = fit(
         network,
@@ -410,7 +416,7 @@ def train_forecaster(
         "loss": loss,
         "epochs": epochs,
         "batch_size": batch_size,
-        "learning_rate": float(learning_rate),
+        "lr": lr,
         "weight_decay": float(weight_decay),
         "lr_schedule": lr_schedule,
         "patience": patience,

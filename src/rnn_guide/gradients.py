@@ -67,9 +67,9 @@ def gradient_norms_through_time(
             is unknown, or ``input`` has the wrong shape.
     """
     check_module("module", module, RECURRENT_MODULES)
-    check_int("seq_len", seq_len, minimum=1)
-    check_int("batch_size", batch_size, minimum=1)
-    check_int("seed", seed, minimum=0)
+    seq_len = check_int("seq_len", seq_len, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
     check_choice("loss", loss, LOSS_CHOICES)
     is_cell = isinstance(module, (nn.RNNCell, nn.LSTMCell, nn.GRUCell))
     if not is_cell and module.bidirectional:

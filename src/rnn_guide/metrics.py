@@ -117,7 +117,7 @@ def mase(y_true: Any, y_pred: Any, *, y_train: Any, season: int = 1) -> float:
         ValueError: if ``y_train`` has at most ``season`` rows, is constant at lag ``season`` (scale 0),
             or the shapes do not fit.
     """
-    check_int("season", season, minimum=1)
+    season = check_int("season", season, minimum=1)
     true, pred = _pair(y_true, y_pred)
     train = _array("y_train", y_train)
     if train.ndim != true.ndim or train.shape[1:] != true.shape[1:]:

@@ -238,10 +238,10 @@ def _rows(config: _Config) -> list[ParameterRow]:
 
 
 def _tensor_shapes(config: _Config, seq_len: Any, batch_size: Any) -> dict[str, Shape]:
-    check_int("batch_size", batch_size, minimum=1, allow_none=True)
+    batch_size = check_int("batch_size", batch_size, minimum=1, allow_none=True)
     batch: Shape = () if batch_size is None else (batch_size,)
     if config.is_cell:
-        check_int("seq_len", seq_len, minimum=1, allow_none=True)
+        seq_len = check_int("seq_len", seq_len, minimum=1, allow_none=True)
         if seq_len not in (None, 1):
             raise ValueError(
                 f"seq_len must be None or 1 for nn.{config.kind}, which processes one time step, got {seq_len}"
@@ -253,7 +253,7 @@ def _tensor_shapes(config: _Config, seq_len: Any, batch_size: Any) -> dict[str, 
         if config.kind == "LSTMCell":
             shapes["c_1"] = shapes["c_0"]
         return shapes
-    check_int("seq_len", seq_len, minimum=1)
+    seq_len = check_int("seq_len", seq_len, minimum=1)
     states = config.directions * config.num_layers
     if batch_size is None:
         sequence: Shape = (seq_len,)

@@ -33,7 +33,7 @@ def _generator(seed: int | None, generator: torch.Generator | None) -> torch.Gen
         if not isinstance(generator, torch.Generator):
             raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
         return generator
-    check_int("seed", seed if seed is not None else 0, minimum=0)
+    seed = check_int("seed", seed if seed is not None else 0, minimum=0)
     return torch.Generator().manual_seed(seed if seed is not None else 0)
 
 
@@ -65,8 +65,8 @@ def adding_problem(
         TypeError: if an argument has the wrong type.
         ValueError: if ``num_samples < 1``, ``seq_len < 4`` or both ``seed`` and ``generator`` are given.
     """
-    check_int("num_samples", num_samples, minimum=1)
-    check_int("seq_len", seq_len, minimum=4)
+    num_samples = check_int("num_samples", num_samples, minimum=1)
+    seq_len = check_int("seq_len", seq_len, minimum=4)
     gen = _generator(seed, generator)
     values = torch.rand(num_samples, seq_len, generator=gen)
     first_span = max(1, seq_len // 10)
@@ -114,10 +114,10 @@ def copy_task(
         TypeError: if an argument has the wrong type.
         ValueError: if an argument is out of range.
     """
-    check_int("num_samples", num_samples, minimum=1)
-    check_int("delay", delay, minimum=1)
-    check_int("num_symbols", num_symbols, minimum=2)
-    check_int("copy_len", copy_len, minimum=1)
+    num_samples = check_int("num_samples", num_samples, minimum=1)
+    delay = check_int("delay", delay, minimum=1)
+    num_symbols = check_int("num_symbols", num_symbols, minimum=2)
+    copy_len = check_int("copy_len", copy_len, minimum=1)
     gen = _generator(seed, generator)
     blank, delimiter = num_symbols, num_symbols + 1
     seq_len = 2 * copy_len + delay
@@ -137,8 +137,8 @@ def copy_task_baseline_loss(num_symbols: int = 8, copy_len: int = 10, delay: int
     the last ``copy_len`` steps reaches :math:`\text{copy\_len} \cdot \log(\text{num\_symbols}) / L`, averaged
     over all :math:`L = 2 \cdot \text{copy\_len} + \text{delay}` steps.
     """
-    check_int("num_symbols", num_symbols, minimum=2)
-    check_int("copy_len", copy_len, minimum=1)
-    check_int("delay", delay, minimum=1)
+    num_symbols = check_int("num_symbols", num_symbols, minimum=2)
+    copy_len = check_int("copy_len", copy_len, minimum=1)
+    delay = check_int("delay", delay, minimum=1)
     seq_len = 2 * copy_len + delay
     return copy_len * float(torch.log(torch.tensor(float(num_symbols)))) / seq_len

@@ -26,36 +26,31 @@ After every epoch :func:`fit` can write a checkpoint (``checkpoint_path=``), ato
 weights, the optimizer and scheduler, the history, the early-stopping state and every random number
 generator the loop touches, so an interrupted run resumed with ``fit(..., checkpoint_path=path, resume=True)``
 ends with the same weights, bit for bit on the CPU, as a run that was never interrupted. The checkpoint
-format lives in :mod:`rnn_guide.checkpoints` and :class:`History` in :mod:`rnn_guide.history`; this module
-re-exports their public names (:func:`save_checkpoint`, :func:`load_checkpoint`, :class:`Checkpoint`,
-:func:`model_config`, :func:`capture_rng_state`, :func:`restore_rng_state`, :class:`History`), so
-``from rnn_guide.training import save_checkpoint`` works as before.
+format, with the loop's :class:`~rnn_guide.checkpoints.TrainingState`, lives in :mod:`rnn_guide.checkpoints`
+and :class:`~rnn_guide.history.History` in :mod:`rnn_guide.history`.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import torch
 from torch import nn
 from tqdm import tqdm
 
-from rnn_guide._validation import check_choice, check_int, check_number, describe
+from rnn_guide._validation import check_choice, check_int, check_number, check_path, describe
 from rnn_guide.checkpoints import (
-    Checkpoint,
-    _check_path,
-    _full_config,
-    _write_checkpoint,
-    capture_rng_state,
+    TrainingState,
+    checkpoint_config,
     load_checkpoint,
-    model_config,
     restore_rng_state,
     save_checkpoint,
 )
@@ -64,18 +59,11 @@ from rnn_guide.devices import pick_device, seed_everything
 from rnn_guide.history import History
 
 __all__ = [
-    "Checkpoint",
-    "History",
-    "capture_rng_state",
     "default_forward",
     "evaluate",
     "fit",
-    "load_checkpoint",
-    "model_config",
     "move_to_device",
     "predict",
-    "restore_rng_state",
-    "save_checkpoint",
 ]
 
 BatchToDevice: TypeAlias = Callable[[Any, torch.device], Any]
@@ -390,7 +378,7 @@ class _StepClipper:
         self.function: Callable[[list[torch.Tensor]], Any] | None = None
         if clip is None:
             pass
-        elif isinstance(clip, (int, float)) and not isinstance(clip, bool):
+        elif isinstance(clip, numbers.Real) and not isinstance(clip, bool):
             self.max_norm = check_number("clip", clip, low=0.0, low_inclusive=False)
         elif isinstance(clip, str):
             check_choice("clip", clip, ("autoclip",))
@@ -439,36 +427,6 @@ def _total_grad_norm(parameters: list[torch.Tensor]) -> float:
     return float(torch.linalg.vector_norm(torch.stack(norms)))
 
 
-@dataclass
-class _Best:
-    """Best monitored value so far, for ``best_epoch``, early stopping and restoring the best weights."""
-
-    mode: str
-    value: float | None = None
-    epoch: int | None = None
-    bad_epochs: int = 0
-    weights: dict[str, torch.Tensor] | None = None
-
-    def update(self, value: float, epoch: int, model: nn.Module | None) -> None:
-        better = not math.isnan(value) and (
-            self.value is None or (value < self.value if self.mode == "min" else value > self.value)
-        )
-        if not better:
-            self.bad_epochs += 1
-            return
-        self.value, self.epoch, self.bad_epochs = value, epoch, 0
-        if model is not None:
-            self.weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
-
-    def state(self) -> dict[str, Any]:
-        return {
-            "value": self.value,
-            "epoch": self.epoch,
-            "bad_epochs": self.bad_epochs,
-            "weights": self.weights,
-        }
-
-
 def _nonfinite_error(
     named: list[tuple[str, torch.Tensor]], norm: float, epoch: int, step: int
 ) -> NonFiniteGradientError:
@@ -492,27 +450,111 @@ def _progress_enabled(progress: Any) -> bool:
     return progress
 
 
-def _train_epoch(
-    model: nn.Module,
-    data: Iterable[Any],
-    *,
-    epoch: int,
-    loss_fn: LossFn,
-    optimizer: torch.optim.Optimizer,
-    clipper: _StepClipper,
-    step_scheduler: Any,
-    device: torch.device,
-    to_device: BatchToDevice,
-    forward: ForwardFn,
-    bar: tqdm,
-) -> tuple[float, int]:
-    """One pass over ``data``; returns the mean loss of the applied steps and the number of skipped steps."""
+class _Checked(NamedTuple):
+    """What :func:`_check_fit_arguments` derives from ``fit``'s arguments."""
+
+    metrics: dict[str, Metric]
+    checkpoint_path: Path | None
+    show_progress: bool
+    grad_tracker: GradNormTracker
+
+
+def _check_fit_arguments(arguments: Mapping[str, Any]) -> _Checked:
+    """Check every argument of :func:`fit` (given by name) before anything runs; raise ``TypeError`` or
+    ``ValueError`` naming the argument."""
+    a = arguments
+    if not isinstance(a["model"], nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {describe(a['model'])}")
+    _check_reiterable("train_data", a["train_data"])
+    if a["valid_data"] is not None:
+        _check_reiterable("valid_data", a["valid_data"])
+    check_int("epochs", a["epochs"], minimum=1)
+    if not callable(a["loss_fn"]):
+        raise TypeError(f"loss_fn must be callable(outputs, targets), got {describe(a['loss_fn'])}")
+    if a["optimizer"] is not None and not isinstance(a["optimizer"], torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got {describe(a['optimizer'])}")
+    metrics = _check_metrics(a["metrics"])
+    if metrics and a["valid_data"] is None:
+        raise ValueError("metrics are computed on valid_data, got metrics but valid_data=None")
+    check_choice("nonfinite", a["nonfinite"], ("raise", "skip"))
+    scheduler = a["scheduler"]
+    if scheduler is not None and not (hasattr(scheduler, "step") and hasattr(scheduler, "state_dict")):
+        raise TypeError(f"scheduler must be a learning-rate scheduler or None, got {describe(scheduler)}")
+    check_choice("scheduler_interval", a["scheduler_interval"], ("epoch", "step"))
+    plateau = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
+    if plateau and a["scheduler_interval"] != "epoch":
+        raise ValueError("ReduceLROnPlateau needs scheduler_interval='epoch', got 'step'")
+    check_int("early_stopping", a["early_stopping"], minimum=1, allow_none=True)
+    monitor = a["monitor"]
+    check_choice("monitor", monitor, ("valid_loss", "train_loss", *metrics))
+    check_choice("mode", a["mode"], ("min", "max"))
+    if monitor != "train_loss" and a["valid_data"] is None and (a["early_stopping"] is not None or plateau):
+        raise ValueError(
+            f"monitor={monitor!r} is measured on valid_data, which early stopping and ReduceLROnPlateau "
+            "need; got valid_data=None (pass valid_data or monitor='train_loss')"
+        )
+    for name in ("restore_best", "resume"):
+        if not isinstance(a[name], bool):
+            raise TypeError(f"{name} must be a bool, got {describe(a[name])}")
+    path = None if a["checkpoint_path"] is None else check_path("checkpoint_path", a["checkpoint_path"])
+    if a["resume"] and path is None:
+        raise ValueError("resume=True needs checkpoint_path, got checkpoint_path=None")
+    show_progress = _progress_enabled(a["progress"])
+    check_int("seed", a["seed"], minimum=0, allow_none=True)
+    for name in ("batch_to_device", "forward_fn"):
+        if a[name] is not None and not callable(a[name]):
+            raise TypeError(f"{name} must be callable or None, got {describe(a[name])}")
+    tracker = a["grad_tracker"]
+    if tracker is not None and not isinstance(tracker, GradNormTracker):
+        raise TypeError(f"grad_tracker must be a GradNormTracker or None, got {describe(tracker)}")
+    return _Checked(metrics, path, show_progress, tracker if tracker is not None else GradNormTracker())
+
+
+@dataclass
+class _Loop:
+    """Everything the epochs of one :func:`fit` call share: checked arguments and the objects built from them."""
+
+    model: nn.Module
+    train_data: Iterable[Any]
+    valid_data: Iterable[Any] | None
+    loss_fn: LossFn
+    optimizer: torch.optim.Optimizer
+    scheduler: Any
+    scheduler_interval: str
+    metrics: dict[str, Metric]
+    device: torch.device
+    to_device: BatchToDevice
+    forward: ForwardFn
+    clipper: _StepClipper
+    early_stopping: int | None
+    keep_best_weights: bool
+    checkpoint_path: Path | None
+    config: dict[str, Any]
+    history: History
+    state: TrainingState
+
+
+def _set_epoch(data: Any, epoch: int) -> None:
+    """Call ``set_epoch(epoch)`` (0-based) on the samplers of ``data`` that have it, e.g. a
+    ``DistributedSampler`` or a :class:`~rnn_guide.distributed.DistributedBucketSampler`, once each."""
+    batch_sampler = getattr(data, "batch_sampler", None)
+    called: list[Any] = []
+    for sampler in (getattr(data, "sampler", None), batch_sampler, getattr(batch_sampler, "sampler", None)):
+        if callable(getattr(sampler, "set_epoch", None)) and all(sampler is not s for s in called):
+            sampler.set_epoch(epoch)
+            called.append(sampler)
+
+
+def _train_epoch(loop: _Loop, epoch: int, bar: tqdm) -> tuple[float, int]:
+    """One pass over the training data; returns the mean loss of the applied steps and the skipped steps."""
+    model, optimizer, clipper = loop.model, loop.optimizer, loop.clipper
+    step_scheduler = loop.scheduler if loop.scheduler_interval == "step" else None
     model.train()
     loss_sum, count, steps, skipped = 0.0, 0, 0, 0
-    for batch in data:
+    for batch in loop.train_data:
         steps += 1
-        outputs, targets = forward(model, to_device(batch, device))
-        loss = loss_fn(outputs, targets)
+        outputs, targets = loop.forward(model, loop.to_device(batch, loop.device))
+        loss = loop.loss_fn(outputs, targets)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         try:
@@ -536,6 +578,91 @@ def _train_epoch(
     if steps == 0:
         raise ValueError("train_data yielded no batches")
     return (loss_sum / count if count else math.nan), skipped
+
+
+def _validate(loop: _Loop) -> dict[str, float]:
+    """``{"valid_loss": ..., <metric>: ...}`` on the validation data, or ``{}`` without it."""
+    if loop.valid_data is None:
+        return {}
+    valid_loss, values, _ = _run_eval(
+        loop.model,
+        loop.valid_data,
+        loss_fn=loop.loss_fn,
+        metrics=loop.metrics,
+        device=loop.device,
+        to_device=loop.to_device,
+        forward=loop.forward,
+        keep_outputs=False,
+    )
+    return {"valid_loss": float(valid_loss)} | values  # type: ignore[arg-type]
+
+
+def _record_history(
+    history: History,
+    monitored: Mapping[str, float],
+    started: float,
+    grad_norms: list[float],
+    skipped: int,
+    learning_rate: float,
+) -> None:
+    """Append one epoch's measurements to ``history``; ``started`` is when the epoch began."""
+    if "valid_loss" in monitored:
+        history.valid_loss.append(monitored["valid_loss"])
+        for name, values in history.metrics.items():
+            values.append(monitored[name])
+    history.epoch_times.append(time.perf_counter() - started)
+    history.train_loss.append(monitored["train_loss"])
+    history.grad_norms.append(grad_norms)
+    history.skipped_steps.append(skipped)
+    history.learning_rates.append(learning_rate)
+
+
+def _track_best(loop: _Loop, monitored: Mapping[str, float], epoch: int) -> None:
+    """Update the best monitored value, its epoch and weights, and the epochs without improvement."""
+    state = loop.state
+    if state.monitor not in monitored:
+        return
+    value = monitored[state.monitor]
+    better = not math.isnan(value) and (
+        state.best_value is None or (value < state.best_value if state.mode == "min" else value > state.best_value)
+    )
+    if not better:
+        state.bad_epochs += 1
+        return
+    state.best_value, state.best_epoch, state.bad_epochs = value, epoch, 0
+    loop.history.best_epoch = epoch
+    if loop.keep_best_weights:
+        state.best_weights = {k: v.detach().clone() for k, v in loop.model.state_dict().items()}
+
+
+def _step_scheduler(loop: _Loop, monitored: Mapping[str, float]) -> None:
+    """The per-epoch scheduler step; ``ReduceLROnPlateau`` gets the monitored value."""
+    scheduler = loop.scheduler
+    if scheduler is None or loop.scheduler_interval != "epoch":
+        return
+    if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+        scheduler.step(monitored[loop.state.monitor])
+    else:
+        scheduler.step()
+
+
+def _save_epoch_checkpoint(loop: _Loop, epoch: int) -> None:
+    """Write the checkpoint after ``epoch`` (if ``checkpoint_path`` was given), with the loop's state."""
+    if loop.checkpoint_path is None:
+        return
+    autoclip = loop.clipper.autoclip
+    loop.state.autoclip_history = list(autoclip.history) if autoclip is not None else None
+    save_checkpoint(
+        loop.checkpoint_path,
+        model=loop.model,
+        optimizer=loop.optimizer,
+        scheduler=loop.scheduler,
+        epoch=epoch,
+        config=loop.config,
+        history=loop.history,
+        loaders=(loop.train_data, loop.valid_data),
+        training_state=loop.state,
+    )
 
 
 def fit(
@@ -570,8 +697,11 @@ def fit(
     Each step: ``batch_to_device(batch, device)``, ``outputs, targets = forward_fn(model, batch)``,
     ``loss = loss_fn(outputs, targets)``, ``zero_grad``, ``backward``, record the total gradient norm,
     clip, ``optimizer.step()`` (skipped if the norm is ``nan``/``inf`` and ``nonfinite="skip"``), and a
-    per-step ``scheduler.step()`` if ``scheduler_interval="step"``. After each epoch: validation, early
-    stopping bookkeeping, a per-epoch ``scheduler.step()`` and the checkpoint.
+    per-step ``scheduler.step()`` if ``scheduler_interval="step"``. Before each epoch, ``set_epoch(e)`` (``e``
+    counted from 0) on the samplers of ``train_data`` that have it (a ``DistributedSampler``, a
+    :class:`~rnn_guide.distributed.DistributedBucketSampler`), so each epoch draws a new order. After each
+    epoch: validation, the history, the best epoch and early stopping, a per-epoch ``scheduler.step()``, the
+    checkpoint and the progress bar.
 
     Args:
         model: the model; moved to ``device``.
@@ -605,15 +735,18 @@ def fit(
         mode: ``"min"`` or ``"max"``: whether a smaller or a larger monitored value is better.
         restore_best: with ``early_stopping``, load the weights of the best epoch at the end (whether or not
             training stopped early). Without ``early_stopping`` the final weights are kept.
-        checkpoint_path: write a checkpoint here after every epoch, atomically (see :func:`save_checkpoint`).
+        checkpoint_path: write a checkpoint here after every epoch, atomically (see
+            :func:`~rnn_guide.checkpoints.save_checkpoint`), with the loop's
+            :class:`~rnn_guide.checkpoints.TrainingState`.
         resume: continue from ``checkpoint_path`` if that file exists (start from scratch if it does not).
             Weights, optimizer, scheduler, history, early stopping, AutoClip and every random number
             generator (including a ``DataLoader``'s own ``generator``) are restored, so on the CPU the final
             weights are bit-identical to an uninterrupted run. Build the model, optimizer, scheduler and
             loaders exactly as in the interrupted run.
-        config: the model configuration stored in checkpoints. Default :func:`model_config`.
-        progress: show a tqdm progress bar on stderr. ``None``: only if stderr is a terminal and the
-            environment variable ``CI`` is not set.
+        config: the model configuration stored in checkpoints. Default
+            :func:`~rnn_guide.checkpoints.model_config`.
+        progress: show a tqdm progress bar on stderr. ``None`` (default): a bar when stderr is a terminal
+            and the environment variable ``CI`` is not set.
         seed: if given, :func:`rnn_guide.devices.seed_everything` is called first.
         batch_to_device: ``callable(batch, device) -> batch``. Default :func:`move_to_device` (all tensors);
             ``functools.partial(move_to_device, keep_on_cpu=(1,))`` keeps ``lengths`` on the CPU.
@@ -622,7 +755,7 @@ def fit(
             one with ``per_parameter=True`` for per-parameter histories). Default: a new one.
 
     Returns:
-        The :class:`History` of all epochs (including those before a resume).
+        The :class:`~rnn_guide.history.History` of all epochs (including those before a resume).
 
     Raises:
         TypeError: if an argument has the wrong type.
@@ -637,175 +770,69 @@ def fit(
         ...               valid_data=valid_loader, metrics={"accuracy": accuracy},
         ...               clip=1.0, early_stopping=3)  # doctest: +SKIP
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {describe(model)}")
-    _check_reiterable("train_data", train_data)
-    if valid_data is not None:
-        _check_reiterable("valid_data", valid_data)
-    check_int("epochs", epochs, minimum=1)
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable(outputs, targets), got {describe(loss_fn)}")
-    if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got {describe(optimizer)}")
-    checked_metrics = _check_metrics(metrics)
-    if checked_metrics and valid_data is None:
-        raise ValueError("metrics are computed on valid_data, got metrics but valid_data=None")
-    check_choice("nonfinite", nonfinite, ("raise", "skip"))
-    if scheduler is not None and not (hasattr(scheduler, "step") and hasattr(scheduler, "state_dict")):
-        raise TypeError(f"scheduler must be a learning-rate scheduler or None, got {describe(scheduler)}")
-    check_choice("scheduler_interval", scheduler_interval, ("epoch", "step"))
-    plateau = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
-    if plateau and scheduler_interval != "epoch":
-        raise ValueError("ReduceLROnPlateau needs scheduler_interval='epoch', got 'step'")
-    check_int("early_stopping", early_stopping, minimum=1, allow_none=True)
-    check_choice("monitor", monitor, ("valid_loss", "train_loss", *checked_metrics))
-    check_choice("mode", mode, ("min", "max"))
-    if monitor != "train_loss" and valid_data is None and (early_stopping is not None or plateau):
-        raise ValueError(
-            f"monitor={monitor!r} is measured on valid_data, which early stopping and ReduceLROnPlateau "
-            "need; got valid_data=None (pass valid_data or monitor='train_loss')"
-        )
-    for name, flag in (("restore_best", restore_best), ("resume", resume)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be a bool, got {describe(flag)}")
-    path = None if checkpoint_path is None else _check_path("checkpoint_path", checkpoint_path)
-    if resume and path is None:
-        raise ValueError("resume=True needs checkpoint_path, got checkpoint_path=None")
-    show_progress = _progress_enabled(progress)
-    check_int("seed", seed, minimum=0, allow_none=True)
-    for name, hook in (("batch_to_device", batch_to_device), ("forward_fn", forward_fn)):
-        if hook is not None and not callable(hook):
-            raise TypeError(f"{name} must be callable or None, got {describe(hook)}")
-    if grad_tracker is None:
-        grad_tracker = GradNormTracker()
-    elif not isinstance(grad_tracker, GradNormTracker):
-        raise TypeError(f"grad_tracker must be a GradNormTracker or None, got {describe(grad_tracker)}")
-
+    checked = _check_fit_arguments(locals())  # every argument, by name, before anything runs
     if seed is not None:
         seed_everything(seed)
     target_device = pick_device(device)
     model.to(target_device)
-    if optimizer is None:
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    full_config = _full_config(model, config)
-    named = [(name, p) for name, p in model.named_parameters() if p.requires_grad]
-    clipper = _StepClipper(clip, nonfinite=nonfinite, named=named, tracker=grad_tracker)
-    keep_best_weights = early_stopping is not None and restore_best
-    best = _Best(mode)
-    history = History(metrics={name: [] for name in checked_metrics})
-    done = 0
-    if resume and path is not None and path.exists():
-        done, history, best = _resume(
-            path,
-            model=model,
-            optimizer=optimizer,
-            scheduler=scheduler,
-            epochs=epochs,
-            monitor=monitor,
-            mode=mode,
-            metrics=checked_metrics,
-            clipper=clipper,
-            loaders=(train_data, valid_data),
-        )
-
-    to_device = batch_to_device or move_to_device
-    forward = forward_fn or default_forward
-    remaining = 0 if history.stopped_early else epochs - done
+    loop = _Loop(
+        model=model,
+        train_data=train_data,
+        valid_data=valid_data,
+        loss_fn=loss_fn,
+        optimizer=optimizer if optimizer is not None else torch.optim.Adam(model.parameters(), lr=1e-3),
+        scheduler=scheduler,
+        scheduler_interval=scheduler_interval,
+        metrics=checked.metrics,
+        device=target_device,
+        to_device=batch_to_device or move_to_device,
+        forward=forward_fn or default_forward,
+        clipper=_StepClipper(
+            clip,
+            nonfinite=nonfinite,
+            named=[(name, p) for name, p in model.named_parameters() if p.requires_grad],
+            tracker=checked.grad_tracker,
+        ),
+        early_stopping=early_stopping,
+        keep_best_weights=early_stopping is not None and restore_best,
+        checkpoint_path=checked.checkpoint_path,
+        config=checkpoint_config(model, config),
+        history=History(metrics={name: [] for name in checked.metrics}),
+        state=TrainingState(monitor=monitor, mode=mode),
+    )
+    path = checked.checkpoint_path
+    done = _resume(loop, path, epochs) if resume and path is not None and path.exists() else 0
+    remaining = 0 if loop.history.stopped_early else epochs - done
     total_steps = remaining * len(train_data) if hasattr(train_data, "__len__") else None
-    bar = tqdm(total=total_steps, disable=not show_progress, unit="step", file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(total=total_steps, disable=not checked.show_progress, unit="step", file=sys.stderr, dynamic_ncols=True)
     try:
         for epoch in range(done + 1, done + remaining + 1):
-            started = time.perf_counter()
+            _set_epoch(train_data, epoch - 1)
             bar.set_description(f"epoch {epoch}/{epochs}", refresh=False)
-            learning_rate = float(optimizer.param_groups[0]["lr"])
-            first_step = len(grad_tracker.history)
-            train_loss, skipped = _train_epoch(
-                model,
-                train_data,
-                epoch=epoch,
-                loss_fn=loss_fn,
-                optimizer=optimizer,
-                clipper=clipper,
-                step_scheduler=scheduler if scheduler_interval == "step" else None,
-                device=target_device,
-                to_device=to_device,
-                forward=forward,
-                bar=bar,
-            )
-            monitored = {"train_loss": train_loss}
-            if valid_data is not None:
-                valid_loss, values, _ = _run_eval(
-                    model,
-                    valid_data,
-                    loss_fn=loss_fn,
-                    metrics=checked_metrics,
-                    device=target_device,
-                    to_device=to_device,
-                    forward=forward,
-                    keep_outputs=False,
-                )
-                monitored["valid_loss"] = valid_loss
-                monitored.update(values)
-                history.valid_loss.append(float(valid_loss))
-                for name, value in values.items():
-                    history.metrics[name].append(value)
-            history.epoch_times.append(time.perf_counter() - started)
-            history.train_loss.append(train_loss)
-            history.grad_norms.append(list(grad_tracker.history[first_step:]))
-            history.skipped_steps.append(skipped)
-            history.learning_rates.append(learning_rate)
-            if monitor in monitored:
-                best.update(monitored[monitor], epoch, model if keep_best_weights else None)
-                history.best_epoch = best.epoch
-            if scheduler is not None and scheduler_interval == "epoch":
-                if plateau:
-                    scheduler.step(monitored[monitor])
-                else:
-                    scheduler.step()
-            history.stopped_early = early_stopping is not None and best.bad_epochs >= early_stopping
-            if path is not None:
-                _write_checkpoint(
-                    path,
-                    model=model,
-                    optimizer=optimizer,
-                    scheduler=scheduler,
-                    epoch=epoch,
-                    config=full_config,
-                    history=history,
-                    extra={},
-                    loaders=(train_data, valid_data),
-                    training_state={
-                        "monitor": monitor,
-                        "mode": mode,
-                        "best": best.state(),
-                        "autoclip_history": list(clipper.autoclip.history) if clipper.autoclip else None,
-                    },
-                )
+            started, learning_rate = time.perf_counter(), float(loop.optimizer.param_groups[0]["lr"])
+            first_step = len(checked.grad_tracker.history)
+            train_loss, skipped = _train_epoch(loop, epoch, bar)
+            monitored = {"train_loss": train_loss} | _validate(loop)
+            grad_norms = list(checked.grad_tracker.history[first_step:])
+            _record_history(loop.history, monitored, started, grad_norms, skipped, learning_rate)
+            _track_best(loop, monitored, epoch)
+            _step_scheduler(loop, monitored)
+            loop.history.stopped_early = early_stopping is not None and loop.state.bad_epochs >= early_stopping
+            _save_epoch_checkpoint(loop, epoch)
             bar.set_postfix({k: f"{v:.4g}" for k, v in monitored.items()}, refresh=False)
-            if history.stopped_early:
+            if loop.history.stopped_early:
                 break
     finally:
         bar.close()
-    if keep_best_weights and best.weights is not None:
-        model.load_state_dict(best.weights)
-    return history
+    if loop.keep_best_weights and loop.state.best_weights is not None:
+        model.load_state_dict(loop.state.best_weights)
+    return loop.history
 
 
-def _resume(
-    path: Path,
-    *,
-    model: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    scheduler: Any,
-    epochs: int,
-    monitor: str,
-    mode: str,
-    metrics: Mapping[str, Metric],
-    clipper: _StepClipper,
-    loaders: Sequence[Any],
-) -> tuple[int, History, _Best]:
-    """Load ``fit``'s checkpoint into the fresh objects; return (epochs done, history, best-so-far)."""
-    checkpoint = load_checkpoint(path, model=model, optimizer=optimizer, scheduler=scheduler)
+def _resume(loop: _Loop, path: Path, epochs: int) -> int:
+    """Load ``fit``'s checkpoint into the loop's fresh objects (weights, optimizer, scheduler, history, best
+    epoch, AutoClip, random number generators); return the number of epochs already done."""
+    checkpoint = load_checkpoint(path, model=loop.model, optimizer=loop.optimizer, scheduler=loop.scheduler)
     state, history = checkpoint.training_state, checkpoint.history
     if state is None or history is None or checkpoint.rng_state is None:
         raise ValueError(f"{str(path)!r} was not written by fit(), so it cannot be resumed from")
@@ -813,21 +840,22 @@ def _resume(
         raise ValueError(
             f"epochs must be at least the {checkpoint.epoch} epochs already done in {str(path)!r}, got {epochs}"
         )
-    if (state["monitor"], state["mode"]) != (monitor, mode):
+    monitor, mode = loop.state.monitor, loop.state.mode
+    if (state.monitor, state.mode) != (monitor, mode):
         raise ValueError(
-            f"the checkpoint monitored {state['monitor']!r} ({state['mode']}), got monitor={monitor!r} "
+            f"the checkpoint monitored {state.monitor!r} ({state.mode}), got monitor={monitor!r} "
             f"and mode={mode!r}; resume with the same settings"
         )
-    if set(history.metrics) != set(metrics):
+    if set(history.metrics) != set(loop.metrics):
         raise ValueError(
-            f"the checkpoint's metrics are {sorted(history.metrics)}, got {sorted(metrics)}; resume with the "
+            f"the checkpoint's metrics are {sorted(history.metrics)}, got {sorted(loop.metrics)}; resume with the "
             "same metrics"
         )
-    if (clipper.autoclip is None) != (state["autoclip_history"] is None):
+    autoclip = loop.clipper.autoclip
+    if (autoclip is None) != (state.autoclip_history is None):
         raise ValueError("resume with the same clip setting as the interrupted run (AutoClip or not)")
-    if clipper.autoclip is not None:
-        clipper.autoclip.history[:] = list(state["autoclip_history"])
-    saved = state["best"]
-    best = _Best(mode, saved["value"], saved["epoch"], saved["bad_epochs"], saved["weights"])
-    restore_rng_state(checkpoint.rng_state, *loaders)
-    return checkpoint.epoch, history, best
+    if autoclip is not None and state.autoclip_history is not None:
+        autoclip.history[:] = list(state.autoclip_history)
+    loop.history, loop.state = history, state
+    restore_rng_state(checkpoint.rng_state, loop.train_data, loop.valid_data)
+    return checkpoint.epoch

@@ -17,7 +17,6 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, Subset
 
-from rnn_guide.classifier import SequenceClassifier
 from rnn_guide.distributed import (
     DistributedBucketSampler,
     all_reduce_sums,
@@ -29,6 +28,7 @@ from rnn_guide.distributed import (
     unwrap_model,
 )
 from rnn_guide.text import EncodedTexts, Tokenizer, Vocab, collate_padded, encode
+from rnn_guide.text.models import SequenceClassifier
 from rnn_guide.text.synthetic import synthetic_reviews
 from rnn_guide.training import fit, move_to_device
 
@@ -63,11 +63,11 @@ def sampler_for(lengths: list[int], *, rank: int) -> DistributedBucketSampler:
     )
 
 
-def _fit_one_epoch(model: nn.Module, data: Any, optimizer: torch.optim.Optimizer) -> None:
+def _fit(model: nn.Module, data: Any, optimizer: torch.optim.Optimizer, epochs: int) -> None:
     fit(
         model,
         data,
-        epochs=1,
+        epochs=epochs,
         loss_fn=nn.CrossEntropyLoss(),
         optimizer=optimizer,
         device="cpu",
@@ -96,11 +96,8 @@ def train_worker(rank: int, port: int, folder: str) -> None:
             train_set.lengths, batch_size=GLOBAL_BATCH // WORLD_SIZE, pool_batches=2, seed=3
         )
         loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate_padded)
-        steps = []
-        for epoch in range(EPOCHS):
-            sampler.set_epoch(epoch)
-            steps.append([len(b) for b in sampler.global_batches()])
-            _fit_one_epoch(model, loader, optimizer)
+        steps = [[len(b) for b in sampler.global_batches(epoch)] for epoch in range(EPOCHS)]
+        _fit(model, loader, optimizer, EPOCHS)  # fit calls sampler.set_epoch(0), (1), ... itself
         mine = Subset(valid_set, shard_indices(len(valid_set)))
         local = classification_sums(model, DataLoader(mine, batch_size=8, collate_fn=collate_padded), device="cpu")
         total = all_reduce_sums(local)
@@ -130,7 +127,7 @@ def train_reference() -> tuple[SequenceClassifier, SequenceClassifier]:
         sampler = sampler_for(train_set.lengths, rank=0)
         for epoch in range(EPOCHS):
             batches = [collate_padded([train_set[i] for i in batch]) for batch in sampler.global_batches(epoch)]
-            _fit_one_epoch(model, batches, optimizer)
+            _fit(model, batches, optimizer, 1)
     finally:
         torch.set_num_threads(threads)
     return initial, model

@@ -108,7 +108,7 @@ def plot_forecast(
     check_choice("y_label", y_label, _Y_LABELS)
     series = _values("observed", observed)
     total = len(series)
-    check_int("start", start, minimum=1)
+    start = check_int("start", start, minimum=1)
     if start >= total:
         raise ValueError(f"start must be a row of observed, below T = {total}, got {start}")
     if not isinstance(forecasts, Mapping) or not forecasts:
@@ -120,14 +120,14 @@ def plot_forecast(
                 f"forecasts[{name!r}] has {len(values)} values from row {start}, past the end of observed "
                 f"(T = {total}); pass the observed values that followed the forecast origin too"
             )
-    check_int("context", context, minimum=1, allow_none=True)
+    context = check_int("context", context, minimum=1, allow_none=True)
     first = 0 if context is None else max(0, start - context)
     if index is not None:
         if isinstance(index, (str, bytes)) or not isinstance(index, Sequence):
             raise TypeError(f"index must be a sequence of T time stamps, got {describe(index)}")
         if len(index) != total:
             raise ValueError(f"index must hold T = {total} time stamps like observed, got {len(index)}")
-    check_int("tick_every", tick_every, minimum=1, allow_none=True)
+    tick_every = check_int("tick_every", tick_every, minimum=1, allow_none=True)
 
     use_style()
     fig, ax = plt.subplots(figsize=(8.0, 3.8))

@@ -123,7 +123,7 @@ def plot_grad_norm_histogram(
     import numpy as np
 
     check_language(language)
-    check_int("bins", bins, minimum=1)
+    bins = check_int("bins", bins, minimum=1)
     if bins > _MAX_BINS:
         raise ValueError(f"bins must be at most {_MAX_BINS}, got {bins}")
     if isinstance(norms, (str, bytes)) or not isinstance(norms, Sequence):

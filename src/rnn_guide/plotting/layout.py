@@ -95,7 +95,7 @@ def _check_pair(output: torch.Tensor, h_n: torch.Tensor, num_layers: int) -> tup
     """Check one sequence's ``output`` (L, D*H_out) against its ``h_n`` (num_layers*D, H_out); return D, H_out."""
     check_tensor("output", output, ndim=2)
     check_tensor("h_n", h_n, ndim=2)
-    check_int("num_layers", num_layers, minimum=1)
+    num_layers = check_int("num_layers", num_layers, minimum=1)
     rows, hidden = h_n.shape
     if rows % num_layers or rows // num_layers not in (1, 2):
         raise ValueError(
@@ -299,7 +299,7 @@ def plot_unrolled_loop(steps: int = 4, *, cell: str = "LSTMCell", language: str 
 
     check_language(language)
     check_choice("cell", cell, ("RNNCell", "LSTMCell", "GRUCell"))
-    check_int("steps", steps, minimum=2)
+    steps = check_int("steps", steps, minimum=2)
     if steps > 8:
         raise ValueError(f"steps must be at most 8 to stay readable, got {steps}")
     use_style()

@@ -72,7 +72,7 @@ def plot_bptt_memory(
     import matplotlib.pyplot as plt
 
     check_language(language)
-    check_int("window", window, minimum=1)
+    window = check_int("window", window, minimum=1)
     if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Sequence) or len(lengths) < 2:
         raise ValueError(f"lengths must be a sequence of at least two lengths, got {describe(lengths)}")
     for n in lengths:

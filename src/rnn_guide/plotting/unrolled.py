@@ -84,7 +84,7 @@ def plot_unrolled(steps: int = 4, *, kind: str = "RNN", language: str | None = "
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
-    check_int("steps", steps, minimum=1)
+    steps = check_int("steps", steps, minimum=1)
     if steps > _MAX_STEPS:
         raise ValueError(f"steps must be at most {_MAX_STEPS} to stay readable, got {steps}")
     check_choice("kind", kind, UNROLLED_KINDS)

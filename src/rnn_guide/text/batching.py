@@ -135,9 +135,9 @@ class BucketBatchSampler(Sampler[list[int]]):
         drop_last: bool = False,
         seed: int | None = None,
     ) -> None:
-        check_int("batch_size", batch_size, minimum=1)
-        check_int("pool_batches", pool_batches, minimum=1)
-        check_int("seed", seed, allow_none=True)
+        batch_size = check_int("batch_size", batch_size, minimum=1)
+        pool_batches = check_int("pool_batches", pool_batches, minimum=1)
+        seed = check_int("seed", seed, allow_none=True)
         if isinstance(lengths, (str, bytes)) or not isinstance(lengths, (Sequence, Tensor)):
             raise TypeError(f"lengths must be a sequence of integers, got {describe(lengths)}")
         self.lengths = torch.as_tensor(list(lengths), dtype=torch.int64)
@@ -152,7 +152,7 @@ class BucketBatchSampler(Sampler[list[int]]):
 
     def set_epoch(self, epoch: int) -> None:
         """Choose the epoch whose order the next iteration yields (it also advances by itself)."""
-        check_int("epoch", epoch, minimum=0)
+        epoch = check_int("epoch", epoch, minimum=0)
         self.epoch = epoch
 
     def _batches(self, order: Tensor) -> list[list[int]]:

@@ -52,10 +52,10 @@ def synthetic_reviews(num_texts: int, *, seed: int = 0, min_words: int = 3, max_
         >>> sorted(data.labels)
         ['neg', 'neg', 'pos', 'pos']
     """
-    check_int("num_texts", num_texts, minimum=1)
-    check_int("seed", seed, minimum=0)
-    check_int("min_words", min_words, minimum=1)
-    check_int("max_words", max_words, minimum=1)
+    num_texts = check_int("num_texts", num_texts, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    min_words = check_int("min_words", min_words, minimum=1)
+    max_words = check_int("max_words", max_words, minimum=1)
     if max_words < min_words:
         raise ValueError(f"max_words must be at least min_words={min_words}, got {max_words}")
     rng = np.random.default_rng(seed)

@@ -74,8 +74,8 @@ class Vocab:
             TypeError, ValueError: for a ``min_freq`` or ``max_size`` of the wrong type or range, or
                 ``token_lists`` that are not lists of strings.
         """
-        check_int("min_freq", min_freq, minimum=1)
-        check_int("max_size", max_size, minimum=2, allow_none=True)
+        min_freq = check_int("min_freq", min_freq, minimum=1)
+        max_size = check_int("max_size", max_size, minimum=2, allow_none=True)
         if isinstance(token_lists, (str, bytes)):
             raise TypeError(f"token_lists must be an iterable of token lists, got {describe(token_lists)}")
         counts: Counter[str] = Counter()
@@ -174,7 +174,7 @@ def encode(
     Raises:
         TypeError, ValueError: for a ``max_length`` or ``truncation`` of the wrong type or value.
     """
-    check_int("max_length", max_length, minimum=1, allow_none=True)
+    max_length = check_int("max_length", max_length, minimum=1, allow_none=True)
     check_choice("truncation", truncation, TRUNCATIONS)
     if isinstance(tokens, str):
         raise TypeError(f"tokens must be a list of str tokens (tokenise the text first), got {describe(tokens)}")

@@ -148,5 +148,5 @@ def interpolate_missing(series: Any, *, method: str = "linear") -> np.ndarray:
 
 def check_lookback_horizon(lookback: Any, horizon: Any) -> None:
     """Raise unless ``lookback`` and ``horizon`` are positive integers."""
-    check_int("lookback", lookback, minimum=1)
-    check_int("horizon", horizon, minimum=1)
+    lookback = check_int("lookback", lookback, minimum=1)
+    horizon = check_int("horizon", horizon, minimum=1)

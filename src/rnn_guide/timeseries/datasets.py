@@ -102,13 +102,17 @@ def load_csv_series(
 
     Raises:
         FileNotFoundError: if ``path`` does not exist.
-        ValueError: if a column is missing or a cell is not a number.
+        ValueError: if the file is not UTF-8 text, has no data row, a column is missing or a cell is not a
+            number.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"path must be an existing CSV file, got {str(path)!r}")
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not UTF-8 text (byte {error.start}): is it a CSV file?") from error
     if len(rows) < 2:
         raise ValueError(f"{path} must hold a header row and at least one data row, got {len(rows)} row(s)")
     header, body = [h.strip() for h in rows[0]], rows[1:]

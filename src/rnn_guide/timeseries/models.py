@@ -41,7 +41,7 @@ __all__ = [
     "build_forecaster_model",
 ]
 
-_CELLS: dict[str, type[nn.Module]] = {"lstm": nn.LSTM, "gru": nn.GRU}
+_RNN_TYPES: dict[str, type[nn.Module]] = {"lstm": nn.LSTM, "gru": nn.GRU}
 
 
 class InstanceNormalization(nn.Module):
@@ -129,7 +129,7 @@ class WindowForecaster(nn.Module):
         Returns:
             A tensor of shape :math:`(N, steps, C)`.
         """
-        check_int("steps", steps, minimum=1)
+        steps = check_int("steps", steps, minimum=1)
         window = x
         blocks: list[torch.Tensor] = []
         produced = 0
@@ -142,9 +142,9 @@ class WindowForecaster(nn.Module):
         return torch.cat(blocks, dim=1)[:, :steps]
 
 
-def _check_cell(cell: str) -> type[nn.Module]:
-    check_choice("cell", cell, tuple(_CELLS))
-    return _CELLS[cell]
+def _check_rnn_type(rnn_type: str) -> type[nn.Module]:
+    check_choice("rnn_type", rnn_type, tuple(_RNN_TYPES))
+    return _RNN_TYPES[rnn_type]
 
 
 class SequenceForecaster(WindowForecaster):
@@ -162,7 +162,7 @@ class SequenceForecaster(WindowForecaster):
         horizon: number of rows ``H`` predicted per forward pass.
         hidden_size: size ``H_out`` of the recurrent state.
         num_layers: number of stacked recurrent layers.
-        cell: ``"lstm"`` or ``"gru"``.
+        rnn_type: ``"lstm"`` or ``"gru"``.
         dropout: dropout between stacked layers and before the head.
         normalization: a mode of :class:`InstanceNormalization`: ``"none"``, ``"last"``, ``"mean"`` or
             ``"standard"``.
@@ -181,24 +181,24 @@ class SequenceForecaster(WindowForecaster):
         *,
         hidden_size: int = 64,
         num_layers: int = 1,
-        cell: str = "lstm",
+        rnn_type: str = "lstm",
         dropout: float = 0.0,
         normalization: str = "last",
         channel_independent: bool = False,
     ) -> None:
         super().__init__()
-        check_int("input_size", input_size, minimum=1)
-        check_int("horizon", horizon, minimum=1)
-        check_int("hidden_size", hidden_size, minimum=1)
-        check_int("num_layers", num_layers, minimum=1)
-        rnn_class = _check_cell(cell)
+        input_size = check_int("input_size", input_size, minimum=1)
+        horizon = check_int("horizon", horizon, minimum=1)
+        hidden_size = check_int("hidden_size", hidden_size, minimum=1)
+        num_layers = check_int("num_layers", num_layers, minimum=1)
+        rnn_class = _check_rnn_type(rnn_type)
         check_number("dropout", dropout, low=0.0, high=1.0, high_inclusive=False)
         self.config = {
             "input_size": input_size,
             "horizon": horizon,
             "hidden_size": hidden_size,
             "num_layers": num_layers,
-            "cell": cell,
+            "rnn_type": rnn_type,
             "dropout": float(dropout),
             "normalization": normalization,
             "channel_independent": bool(channel_independent),
@@ -250,7 +250,7 @@ class SegmentRecurrentForecaster(WindowForecaster):
             divide ``H``).
         segment_length: rows per segment ``w``.
         d_model: embedding and recurrent state size ``d``.
-        cell: ``"gru"`` or ``"lstm"``.
+        rnn_type: ``"gru"`` or ``"lstm"``.
         dropout: dropout before the output layer.
         normalization: a mode of :class:`InstanceNormalization`.
         channel_independent: model each channel as its own univariate series with shared weights
@@ -270,19 +270,19 @@ class SegmentRecurrentForecaster(WindowForecaster):
         *,
         segment_length: int = 48,
         d_model: int = 512,
-        cell: str = "gru",
+        rnn_type: str = "gru",
         dropout: float = 0.5,
         normalization: str = "last",
         channel_independent: bool = True,
         channel_embedding: bool = True,
     ) -> None:
         super().__init__()
-        check_int("input_size", input_size, minimum=1)
-        check_int("lookback", lookback, minimum=1)
-        check_int("horizon", horizon, minimum=1)
-        check_int("segment_length", segment_length, minimum=1)
-        check_int("d_model", d_model, minimum=2)
-        rnn_class = _check_cell(cell)
+        input_size = check_int("input_size", input_size, minimum=1)
+        lookback = check_int("lookback", lookback, minimum=1)
+        horizon = check_int("horizon", horizon, minimum=1)
+        segment_length = check_int("segment_length", segment_length, minimum=1)
+        d_model = check_int("d_model", d_model, minimum=2)
+        rnn_class = _check_rnn_type(rnn_type)
         check_number("dropout", dropout, low=0.0, high=1.0, high_inclusive=False)
         if lookback % segment_length:
             raise ValueError(f"lookback must be a multiple of segment_length={segment_length}, got lookback={lookback}")
@@ -295,7 +295,7 @@ class SegmentRecurrentForecaster(WindowForecaster):
             "horizon": horizon,
             "segment_length": segment_length,
             "d_model": d_model,
-            "cell": cell,
+            "rnn_type": rnn_type,
             "dropout": float(dropout),
             "normalization": normalization,
             "channel_independent": bool(channel_independent),

@@ -81,11 +81,11 @@ def chronological_split(
     Raises:
         ValueError: if the parts leave no training rows.
     """
-    check_int("n_rows", n_rows, minimum=1)
+    n_rows = check_int("n_rows", n_rows, minimum=1)
     check_number("valid_fraction", valid_fraction, low=0.0, high=1.0, high_inclusive=False)
     check_number("test_fraction", test_fraction, low=0.0, high=1.0, high_inclusive=False)
-    check_int("valid_size", valid_size, minimum=0, allow_none=True)
-    check_int("test_size", test_size, minimum=0, allow_none=True)
+    valid_size = check_int("valid_size", valid_size, minimum=0, allow_none=True)
+    test_size = check_int("test_size", test_size, minimum=0, allow_none=True)
     n_valid = valid_size if valid_size is not None else round(n_rows * valid_fraction)
     n_test = test_size if test_size is not None else round(n_rows * test_fraction)
     n_train = n_rows - n_valid - n_test

@@ -48,13 +48,13 @@ def window_starts(
     Raises:
         ValueError: if an argument is out of range or no complete window fits.
     """
-    check_int("n_rows", n_rows, minimum=0)
+    n_rows = check_int("n_rows", n_rows, minimum=0)
     check_lookback_horizon(lookback, horizon)
-    check_int("stride", stride, minimum=1)
-    check_int("target_start", target_start, minimum=0)
+    stride = check_int("stride", stride, minimum=1)
+    target_start = check_int("target_start", target_start, minimum=0)
     if target_end is None:
         target_end = n_rows
-    check_int("target_end", target_end, minimum=0)
+    target_end = check_int("target_end", target_end, minimum=0)
     if target_end > n_rows:
         raise ValueError(f"target_end must be at most the number of rows {n_rows}, got {target_end}")
     first = max(target_start, lookback)
