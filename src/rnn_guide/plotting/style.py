@@ -7,7 +7,9 @@ figure from a fresh one.
 
 Chinese labels need a CJK font. The package depends on ``mplfonts``, which ships Noto
 Sans CJK SC; :func:`use_style` registers it with matplotlib directly (nothing is copied
-into matplotlib's installation).
+into matplotlib's installation). Figures are drawn with that file and with the fonts
+bundled with matplotlib (DejaVu Sans, DejaVu Sans Mono), never with system fonts of the
+same family names: see :func:`_pin_fonts`.
 """
 
 from __future__ import annotations
@@ -68,18 +70,51 @@ def check_language(language: str | None) -> None:
     check_choice("language", language, (*LANGUAGES, SYMBOLS))
 
 
-def _register_cjk_font() -> None:
-    from matplotlib import font_manager
-
+def _shipped_cjk_font_files() -> list[str]:
     try:
         from mplfonts.conf import FONT_DIR
     except ImportError as error:  # pragma: no cover - mplfonts is a dependency
         raise ImportError("Chinese figure labels need the 'mplfonts' package (pip install mplfonts)") from error
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    if _CJK_FONT_NAME in known:
-        return
-    for name in _CJK_FONT_FILES:
-        font_manager.fontManager.addfont(os.path.join(FONT_DIR, name))
+    return [os.path.realpath(os.path.join(FONT_DIR, name)) for name in _CJK_FONT_FILES]
+
+
+def _pin_fonts() -> None:
+    """Make matplotlib draw the style's font families from the files shipped with the package.
+
+    matplotlib picks a font by family name, and it also knows every font installed on
+    the system. A system copy of a family the style uses (Debian's ``fonts-noto-cjk``
+    has a "Noto Sans CJK SC", ``fonts-dejavu-core`` a "DejaVu Sans") is another file,
+    often another version with other outlines and with faces the shipped set lacks (a
+    bold CJK face), and matplotlib may choose it. SVG figures store text as paths, so
+    the committed figures would then no longer match a fresh drawing byte for byte, and
+    figures would depend on the machine that drew them.
+
+    So the mplfonts file is registered with matplotlib, and every other font entry whose
+    family name is one of the shipped families is removed from matplotlib's font list:
+    the families of the mplfonts file and of all the fonts matplotlib bundles (DejaVu
+    Sans and Sans Mono, which the style names, and Computer Modern and STIX, which
+    mathtext falls back to). Then the lookup caches are cleared, so that fonts found
+    before this call are looked up again. Other system fonts stay available.
+    """
+    from matplotlib import font_manager, mathtext
+
+    manager = font_manager.fontManager
+    cjk_files = _shipped_cjk_font_files()
+    known_files = {os.path.realpath(entry.fname) for entry in manager.ttflist}
+    for path in cjk_files:
+        if path not in known_files:
+            manager.addfont(path)
+    bundled_dir = os.path.realpath(os.path.join(matplotlib.get_data_path(), "fonts", "ttf"))
+
+    def shipped(entry: font_manager.FontEntry) -> bool:
+        path = os.path.realpath(entry.fname)
+        return path in cjk_files or os.path.dirname(path) == bundled_dir
+
+    families = {entry.name for entry in manager.ttflist if shipped(entry)}
+    manager.ttflist[:] = [entry for entry in manager.ttflist if entry.name not in families or shipped(entry)]
+    manager._findfont_cached.cache_clear()
+    font_manager._get_font.cache_clear()
+    mathtext.MathTextParser._parse_cached.cache_clear()
 
 
 def use_style() -> None:
@@ -87,12 +122,13 @@ def use_style() -> None:
 
     A white background, so figures read the same in the light and dark themes; the
     Noto Sans CJK SC font for text and math, so Chinese characters render instead of
-    empty boxes; reproducible SVG output.
+    empty boxes, taken from the files the package ships rather than from the system
+    (:func:`_pin_fonts`); reproducible SVG output.
     """
     global _style_applied
     if _style_applied == "applied":
         return
-    _register_cjk_font()
+    _pin_fonts()
     # The CJK font has no bold face; matplotlib would log "Failed to find font weight
     # bold" (into notebook pages, too) each time mathtext loads its fonts.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
