@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,6 +201,96 @@ def run_snippet(path: Path, figure_dir: Path) -> SnippetRun:
             os.environ["RNN_GUIDE_FIGURE_DIR"] = old_env
     run.figures = sorted(p for p in figure_dir.iterdir() if p.name not in before)
     return run
+
+
+@dataclass
+class AloneResult:
+    """What one section did when it ran alone, as if copied into a fresh interpreter."""
+
+    section: str
+    printed: str
+    error: str | None  # the traceback, or None when it ran
+
+
+RUN_ALONE = Path(__file__).with_name("run_alone.py")
+
+
+def run_sections_alone(
+    files: dict[Path, list[str] | None], *, timeout: float = 1800
+) -> dict[Path, dict[str, AloneResult]]:
+    """Run sections of snippet files each alone: nothing carried over from any other.
+
+    One fresh interpreter runs them all (``run_alone.py``), each section in an empty
+    namespace with the random states and global settings of a fresh interpreter, in
+    an empty working directory that holds only a link to the committed
+    ``benchmarks/`` (sections that draw committed results read ``benchmarks/results``).
+    ``files`` maps each file to the sections to run (None: all of them). Code outside
+    sections does not run.
+    """
+    import rnn_guide
+
+    payload = []
+    for path, names in files.items():
+        wanted = set(sections(path) if names is None else names)
+        payload += [
+            {"path": str(path), "section": c.section, "first_line": c.first_line, "source": "".join(c.lines)}
+            for c in parse_chunks(path)
+            if c.section in wanted
+        ]
+    env = dict(os.environ)
+    package_root = str(Path(rnn_guide.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    with tempfile.TemporaryDirectory(prefix="rnn-guide-alone-") as folder:
+        work = Path(folder) / "work"
+        work.mkdir()
+        (work / "benchmarks").symlink_to(ROOT / "benchmarks", target_is_directory=True)
+        env["RNN_GUIDE_FIGURE_DIR"] = str(Path(folder) / "figures")
+        result_file = Path(folder) / "results.json"
+        completed = subprocess.run(
+            [sys.executable, str(RUN_ALONE), str(result_file)],
+            input=json.dumps(payload),
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if completed.returncode != 0 or not result_file.exists():
+            raise SnippetError(
+                f"the interpreter that runs sections alone failed ({completed.returncode}):\n{completed.stderr[-4000:]}"
+            )
+        results = json.loads(result_file.read_text(encoding="utf-8"))
+    runs: dict[Path, dict[str, AloneResult]] = {path: {} for path in files}
+    for r in results:
+        runs[Path(r["path"])][r["section"]] = AloneResult(r["section"], r["printed"], r["error"])
+    return runs
+
+
+def alone_problem(path: Path, section: str, result: AloneResult, *, tolerant: bool = False) -> str | None:
+    """Why a section that ran alone fails (an error, or output other than its golden file), or None."""
+    if result.error is not None:
+        return f"section {section!r} fails when it runs alone:\n{result.error}"
+    golden = golden_path(path, section)
+    expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+    if not outputs_match(expected, result.printed, tolerant=tolerant):
+        return (
+            f"section {section!r} prints something else alone than {golden.relative_to(ROOT)}:\n"
+            f"--- committed\n{expected}--- alone\n{result.printed}"
+        )
+    return None
+
+
+def page_sections() -> dict[Path, list[str]]:
+    """Every section of a Python snippet that a page includes, by file, in file order."""
+    from . import pages
+
+    wanted: dict[Path, set[str]] = {}
+    for page in pages.pages():
+        for target in pages.includes(page):
+            path, section = pages.resolve_include(target)
+            if path.suffix == ".py" and OUTPUT_DIR_NAME not in path.parts:
+                wanted.setdefault(path, set()).update(sections(path) if section is None else {section})
+    return {path: [s for s in sections(path) if s in names] for path, names in sorted(wanted.items())}
 
 
 NUMBER_RE = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
