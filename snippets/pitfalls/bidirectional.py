@@ -1,15 +1,5 @@
 """Pitfalls about bidirectional and stacked layers: concatenation, final states."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:merge-wrong]
 import torch
 from torch import nn
@@ -22,8 +12,10 @@ except TypeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:merge-wrong]
 
+from rnn_guide.errors import raised
+
 assert "merge_mode" in str(
-    _error(lambda: nn.LSTM(3, 5, bidirectional=True, merge_mode="sum"))
+    raised(lambda: nn.LSTM(3, 5, bidirectional=True, merge_mode="sum"))
 )
 
 # --8<-- [start:merge-right]

@@ -1,15 +1,5 @@
 """Pitfall: nn.Embedding's first argument is the vocabulary size."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:wrong]
 import torch
 from torch import nn
@@ -26,7 +16,9 @@ except IndexError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:wrong]
 
-assert "index out of range" in str(_error(lambda: embedding(tokens)))
+from rnn_guide.errors import raised
+
+assert "index out of range" in str(raised(lambda: embedding(tokens)))
 
 # --8<-- [start:right]
 vocab_size = 10_000  # number of distinct tokens (rows of the table)

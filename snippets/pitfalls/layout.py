@@ -1,15 +1,5 @@
 """Pitfalls about layouts: batch_first, output[:, -1], h_0."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:last-sample-wrong]
 import torch
 from torch import nn
@@ -97,7 +87,9 @@ except RuntimeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:output-size-wrong]
 
-assert "cannot be multiplied" in str(_error(lambda: head(output)))
+from rnn_guide.errors import raised
+
+assert "cannot be multiplied" in str(raised(lambda: head(output)))
 
 # --8<-- [start:output-size-right]
 for bidirectional in (False, True):
@@ -128,7 +120,7 @@ print("no error; same as the intended h_0:", torch.equal(out_wrong, out_right))
 # --8<-- [end:h0-wrong]
 
 assert "Expected hidden size (2, 3, 6)" in str(
-    _error(lambda: gru(x, torch.zeros(3, 2, 6)))
+    raised(lambda: gru(x, torch.zeros(3, 2, 6)))
 )
 assert not torch.equal(out_wrong, out_right)
 

@@ -1,15 +1,5 @@
 """Pitfall: one logit per text, (N, 1), against labels of shape (N,)."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:wrong]
 import torch
 from torch import nn
@@ -30,8 +20,10 @@ except ValueError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:wrong]
 
+from rnn_guide.errors import raised
+
 assert "must be the same as input size" in str(
-    _error(lambda: criterion(logits, labels))
+    raised(lambda: criterion(logits, labels))
 )
 
 # --8<-- [start:right]

@@ -1,15 +1,5 @@
 """Pitfalls with padded batches: output[:, -1], lengths on the GPU, unsorted lengths."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:padded-wrong]
 import torch
 from torch import nn
@@ -75,11 +65,13 @@ except RuntimeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:lengths-wrong]
 
+from rnn_guide.errors import raised
+
 assert "should be a 1D CPU int64 tensor" in str(
-    _error(lambda: pack_padded_sequence(padded, lengths_on_device, batch_first=True))
+    raised(lambda: pack_padded_sequence(padded, lengths_on_device, batch_first=True))
 )
 if torch.cuda.is_available():  # on a GPU machine, check the real thing (silently)
-    error = _error(
+    error = raised(
         lambda: pack_padded_sequence(padded.cuda(), lengths.cuda(), batch_first=True)
     )
     assert isinstance(error, RuntimeError) and "1D CPU int64 tensor" in str(error)
@@ -104,7 +96,7 @@ except RuntimeError as e:
 # --8<-- [end:unsorted-wrong]
 
 assert "must be sorted in decreasing order" in str(
-    _error(lambda: pack_padded_sequence(batch, batch_lengths, batch_first=True))
+    raised(lambda: pack_padded_sequence(batch, batch_lengths, batch_first=True))
 )
 
 # --8<-- [start:unsorted-right]

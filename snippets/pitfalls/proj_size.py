@@ -1,15 +1,5 @@
 """Pitfalls about proj_size: c_n keeps hidden_size; LSTM only; < hidden_size."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:shapes]
 import torch
 from torch import nn
@@ -37,7 +27,9 @@ except RuntimeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:state-wrong]
 
-assert "Expected hidden[1] size (1, 3, 20)" in str(_error(lambda: lstm(x, (h_0, c_0))))
+from rnn_guide.errors import raised
+
+assert "Expected hidden[1] size (1, 3, 20)" in str(raised(lambda: lstm(x, (h_0, c_0))))
 
 # --8<-- [start:state-right]
 h_0 = torch.zeros(1, 3, 5)  # (num_layers * D, N, proj_size)
@@ -57,8 +49,8 @@ for build in (
         print(f"{type(e).__name__}: {e}")
 # --8<-- [end:limits-wrong]
 
-assert "only supported for LSTM" in str(_error(lambda: nn.GRU(10, 20, proj_size=5)))
-assert "smaller than hidden_size" in str(_error(lambda: nn.LSTM(10, 20, proj_size=20)))
+assert "only supported for LSTM" in str(raised(lambda: nn.GRU(10, 20, proj_size=5)))
+assert "smaller than hidden_size" in str(raised(lambda: nn.LSTM(10, 20, proj_size=20)))
 
 # --8<-- [start:limits-right]
 gru = nn.GRU(input_size=10, hidden_size=20)  # GRU/RNN: project after the layer

@@ -1,15 +1,5 @@
 """Pitfalls about sizes: input_size, hidden_size, the amount of data, class vs layer."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:independent]
 import torch
 from torch import nn
@@ -47,7 +37,9 @@ except RuntimeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:data-size-wrong]
 
-assert "Expected 1000, got 100" in str(_error(lambda: rnn(reviews)))
+from rnn_guide.errors import raised
+
+assert "Expected 1000, got 100" in str(raised(lambda: rnn(reviews)))
 
 assert rnn.weight_ih_l0.shape == (64, 1000)
 
@@ -69,7 +61,7 @@ except RuntimeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:features-wrong]
 
-assert "Expected 20, got 30" in str(_error(lambda: rnn(x)))
+assert "Expected 20, got 30" in str(raised(lambda: rnn(x)))
 
 # --8<-- [start:features-right]
 x = torch.randn(100, 32, 20)  # (L, N, H_in): the LAST dimension is input_size
@@ -86,7 +78,7 @@ except TypeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:class-wrong]
 
-assert isinstance(_error(lambda: nn.RNN(x, h_0)), TypeError)
+assert isinstance(raised(lambda: nn.RNN(x, h_0)), TypeError)
 
 # --8<-- [start:class-right]
 rnn = nn.RNN(input_size=20, hidden_size=50, num_layers=2)  # build once...

@@ -1,15 +1,5 @@
 """Pitfall: a step-by-step LSTM forecaster that crashes and ignores `future`."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:crash]
 import torch
 from torch import nn
@@ -42,8 +32,10 @@ except RuntimeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:crash]
 
+from rnn_guide.errors import raised
+
 assert "For unbatched 2-D input, hx and cx should also be 2-D" in str(
-    _error(lambda: model(series))
+    raised(lambda: model(series))
 )
 
 # --8<-- [start:quirks]
