@@ -25,6 +25,8 @@ print("GRUCell returns h only:", tuple(gru_cell(x_t).shape))
 # --8<-- [end:one-step]
 
 # --8<-- [start:mistakes]
+import torch
+
 sequence = torch.randn(7, 2, 3)  # a whole sequence (L, N, H_in)
 try:
     cell(sequence)  # a cell takes ONE step
@@ -38,6 +40,9 @@ except TypeError as error:
 # --8<-- [end:mistakes]
 
 # --8<-- [start:reference]
+import torch
+from torch import nn
+
 from rnn_guide import reference
 
 x_t = torch.randn(4, 3, dtype=torch.float64)
@@ -59,6 +64,9 @@ for kind in (nn.RNNCell, nn.LSTMCell, nn.GRUCell):
 assert isinstance(diff, float)
 
 # --8<-- [start:loop]
+import torch
+from torch import nn
+
 torch.manual_seed(0)
 lstm = nn.LSTM(input_size=3, hidden_size=5)
 cell = nn.LSTMCell(input_size=3, hidden_size=5)
@@ -85,6 +93,9 @@ for name, mine, theirs in [
 # --8<-- [end:loop]
 
 # --8<-- [start:layers]
+import torch
+from torch import nn
+
 deep = nn.LSTM(input_size=3, hidden_size=5, num_layers=2)
 cells = [nn.LSTMCell(3, 5), nn.LSTMCell(5, 5)]  # layer 1 reads layer 0's h_t
 weights = deep.state_dict()
@@ -107,6 +118,9 @@ print("h_n of both layers match:", torch.allclose(h_loop, h_n, atol=1e-6))
 
 
 # --8<-- [start:decoder]
+from torch import nn
+
+
 class Decoder(nn.Module):
     """Predicts the next value of a series, one time step at a time."""
 
@@ -134,6 +148,8 @@ class Decoder(nn.Module):
 
 
 # --8<-- [start:decode]
+import torch
+
 torch.manual_seed(0)
 decoder = Decoder()
 series = torch.sin(torch.linspace(0, 6, 24)).view(12, 2, 1)  # (L, N, 1)

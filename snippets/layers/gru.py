@@ -25,6 +25,9 @@ print("output[-1] equals h_n[-1]:", torch.equal(output[-1], h_n[-1]))
 # --8<-- [end:tensors]
 
 # --8<-- [start:by-hand]
+import torch
+from torch import nn
+
 from rnn_guide import reference
 
 torch.manual_seed(0)
@@ -69,6 +72,10 @@ for bias in (20.0, -20.0):
 # --8<-- [end:update-gate]
 
 # --8<-- [start:variants]
+import torch
+
+from rnn_guide import reference
+
 torch.set_printoptions(precision=4, sci_mode=False)
 with torch.no_grad():  # the weights, x_1 and h from above
     # PyTorch: r * (W_hn h + b_hn); the paper: W_hn (r * h) + b_hn
@@ -82,6 +89,8 @@ print("module == gru_cell_original:", torch.allclose(output[0], paper_h))
 # --8<-- [end:variants]
 
 # --8<-- [start:biases]
+import copy
+
 for folded in ("r, z", "r, z, n"):
     merged = copy.deepcopy(gru)
     blocks = 2 * H if folded == "r, z" else 3 * H  # rows of b_ih and b_hh
@@ -94,6 +103,8 @@ for folded in ("r, z", "r, z, n"):
 # --8<-- [end:biases]
 
 # --8<-- [start:proof]
+from torch import nn
+
 configurations = [
     {},
     {"bias": False},
@@ -114,6 +125,8 @@ for options in configurations:
 # --8<-- [end:proof]
 
 # --8<-- [start:params-en]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 bigru = nn.GRU(input_size=4, hidden_size=3, bidirectional=True)
@@ -121,6 +134,8 @@ print(format_parameter_table(parameter_table(bigru), language="en"))
 # --8<-- [end:params-en]
 
 # --8<-- [start:params-zh]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 bigru = nn.GRU(input_size=4, hidden_size=3, bidirectional=True)
@@ -138,6 +153,9 @@ print("numel:          ", sum(p.numel() for p in bigru.parameters()))
 # --8<-- [end:count]
 
 # --8<-- [start:gates]
+import torch
+from torch import nn
+
 torch.manual_seed(0)
 layer = nn.GRU(input_size=1, hidden_size=8, dtype=f64)
 signal = torch.zeros(40, 1, 1, dtype=f64)  # (L, N, H_in): two pulses

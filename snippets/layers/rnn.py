@@ -48,6 +48,9 @@ print("output[-1] equals h_n[-1]:", torch.equal(output[-1], h_n[-1]))
 # --8<-- [end:tensors]
 
 # --8<-- [start:tanh-vs-relu]
+import torch
+from torch import nn
+
 torch.manual_seed(1)
 tanh_rnn = nn.RNN(1, 8, nonlinearity="tanh", dtype=torch.float64)
 relu_rnn = nn.RNN(1, 8, nonlinearity="relu", dtype=torch.float64)
@@ -73,6 +76,8 @@ except ValueError as error:
 # --8<-- [end:tanh-vs-relu]
 
 # --8<-- [start:cell-loop]
+from torch import nn
+
 from rnn_guide import reference
 
 one = nn.RNN(input_size=4, hidden_size=3, nonlinearity="relu")
@@ -89,6 +94,11 @@ print("loop == module output:", same)
 # --8<-- [end:cell-loop]
 
 # --8<-- [start:proof]
+import torch
+from torch import nn
+
+from rnn_guide import reference
+
 configurations = [
     {},
     {"nonlinearity": "relu"},

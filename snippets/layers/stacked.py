@@ -21,6 +21,8 @@ print("c_n   ", tuple(c_n.shape), " # (num_layers * D, N, H_cell)")
 # --8<-- [end:build]
 
 # --8<-- [start:proof]
+from torch import nn
+
 from rnn_guide import reference
 
 lstm64 = nn.LSTM(H_in, H, num_layers=2, bidirectional=True, dtype=torch.float64)
@@ -64,6 +66,8 @@ assert torch.equal(forward[-1], h_n[-2]) and torch.equal(backward[0], h_n[-1])
 assert not torch.equal(backward[-1], h_n[-1])
 
 # --8<-- [start:batch-first]
+from torch import nn
+
 lstm_bf = nn.LSTM(H_in, H, num_layers=2, bidirectional=True, batch_first=True)
 lstm_bf.load_state_dict(lstm.state_dict())  # same weights
 out_bf, (h_n_bf, _) = lstm_bf(x.transpose(0, 1))  # input (N, L, H_in)
@@ -76,6 +80,8 @@ print("backward ends at [:, 0, 1]: ", torch.equal(backward_end, h_n_bf[-1]))
 # --8<-- [end:batch-first]
 
 # --8<-- [start:classifier]
+import torch
+
 # Top layer, both directions: the last two rows of h_n
 final = torch.cat([h_n[-2], h_n[-1]], dim=-1)  # (N, 2 * H_out)
 print("final", tuple(final.shape))

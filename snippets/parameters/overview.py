@@ -20,6 +20,8 @@ print(f"{'nonlinearity':14}", repr(rnn.nonlinearity))
 # --8<-- [end:signature]
 
 # --8<-- [start:keywords]
+from torch import nn
+
 # 4th positional argument: nonlinearity for nn.RNN, bias for LSTM and GRU
 print(nn.LSTM(10, 20, 2, False))  # bias=False
 try:
@@ -33,6 +35,7 @@ print(nn.RNN(10, 20, num_layers=2, bias=False))  # keywords say what they mean
 import warnings
 
 import torch
+from torch import nn
 
 from rnn_guide.shapes import expected_shapes, parameter_count
 

@@ -29,6 +29,8 @@ print(format_parameter_table(parameter_table(lstm), language="zh"))
 # --8<-- [end:proj-size-table-zh]
 
 # --8<-- [start:proj-size-errors]
+from torch import nn
+
 attempts = {
     "nn.GRU(10, 20, proj_size=5)": lambda: nn.GRU(10, 20, proj_size=5),
     "nn.RNN(10, 20, proj_size=0)": lambda: nn.RNN(10, 20, proj_size=0),

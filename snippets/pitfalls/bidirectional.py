@@ -19,6 +19,9 @@ assert "merge_mode" in str(
 )
 
 # --8<-- [start:merge-right]
+import torch
+from torch import nn
+
 H = 5
 bi = nn.LSTM(input_size=3, hidden_size=H, bidirectional=True)
 x = torch.randn(4, 2, 3)  # (L=4, N=2, H_in=3)
@@ -58,6 +61,8 @@ assert torch.allclose(last[:, H:], one_step[0])
 assert not torch.allclose(last[:, H:], h_n[1])
 
 # --8<-- [start:bi-last-right]
+import torch
+
 final = torch.cat([h_n[-2], h_n[-1]], dim=1)  # last layer: forward, backward
 print("final", tuple(final.shape))  # (N, 2 * hidden_size)
 
@@ -69,6 +74,9 @@ print("equal:", torch.equal(final, from_output))
 assert torch.equal(final, from_output)
 
 # --8<-- [start:squeeze-wrong]
+import torch
+from torch import nn
+
 fc = nn.Linear(16, 1)
 for num_layers, bidirectional in [(1, False), (2, False), (1, True)]:
     rnn = nn.RNN(8, 16, num_layers=num_layers, bidirectional=bidirectional)
@@ -85,6 +93,10 @@ assert fc(squeezed).shape == (2, 4, 1)
 
 
 # --8<-- [start:squeeze-right]
+import torch
+from torch import nn
+
+
 def final_state(h_n, num_layers, bidirectional):
     """Last layer's final state(s): (num_layers * D, N, H) -> (N, D * H)."""
     D = 2 if bidirectional else 1

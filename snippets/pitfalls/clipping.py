@@ -65,6 +65,9 @@ print(f"cosine(before, after) = {cosine:.4f}  # < 1: the direction changed")
 assert by_value.abs().max() == 1.0 and cosine < 0.999
 
 # --8<-- [start:two-d]
+import torch
+from torch import nn
+
 g = torch.tensor([2.4, 1.2])
 w = torch.zeros(2, requires_grad=True)  # a two-element "model"
 w.grad = g.clone()
@@ -103,6 +106,8 @@ save_figure(save_en, FIGURES / "pitfalls-clipping-en.svg")
 save_figure(fig, FIGURES / "pitfalls-clipping-zh.svg")
 
 # --8<-- [start:before-backward-wrong]
+import torch
+
 optimizer = torch.optim.SGD(params, lr=0.01)
 start = parameters_to_vector(params).detach()
 
@@ -122,6 +127,8 @@ assert seen == 0 and used > 1.0
 assert abs(update.norm() / 0.01 - used) < 1e-3 * used
 
 # --8<-- [start:before-backward-right]
+from torch.nn.utils import parameters_to_vector
+
 start = parameters_to_vector(params).detach()
 
 optimizer.zero_grad()

@@ -26,6 +26,12 @@ assert torch.equal(lstm(x)[0], plain(x)[0])
 
 
 # --8<-- [start:one-layer-right]
+import warnings
+
+import torch
+from torch import nn
+
+
 class Encoder(nn.Module):
     """One recurrent layer, dropout on its output."""
 
@@ -50,6 +56,9 @@ print("two training-mode runs differ:", not torch.equal(encoder(x), encoder(x)))
 assert not caught
 
 # --8<-- [start:eval-wrong]
+import torch
+from torch import nn
+
 torch.manual_seed(0)
 lstm = nn.LSTM(input_size=10, hidden_size=20, num_layers=2, dropout=0.5)
 print("a new module is in training mode:", lstm.training)

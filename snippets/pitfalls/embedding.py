@@ -21,6 +21,8 @@ from rnn_guide.errors import raised
 assert "index out of range" in str(raised(lambda: embedding(tokens)))
 
 # --8<-- [start:right]
+from torch import nn
+
 vocab_size = 10_000  # number of distinct tokens (rows of the table)
 embedding_dim = 100  # length of each token's vector = the RNN's input_size
 hidden_size = 256  # independent of both

@@ -30,6 +30,9 @@ print("batch_first output[:, -1, :]", tuple(last_bf.shape))
 assert torch.equal(last_bf, h_n_bf[-1])
 
 # --8<-- [start:mixing-wrong]
+import torch
+from torch import nn
+
 torch.manual_seed(0)
 embedding = nn.Embedding(50, 4)
 fc = nn.Linear(8, 2)
@@ -61,6 +64,8 @@ print("text 1 moves when text 1 is edited (t<5):", moves(edit_1))
 assert moves(edit_0) and not moves(edit_1)
 
 # --8<-- [start:mixing-right]
+from torch import nn
+
 rnn = nn.RNN(4, 8, batch_first=True)  # tokens are (N, L): say so
 
 
@@ -77,6 +82,9 @@ print("text 1 moves when text 1 is edited (t<5):", moves(edit_1))
 assert not moves(edit_0) and moves(edit_1)
 
 # --8<-- [start:output-size-wrong]
+import torch
+from torch import nn
+
 lstm = nn.LSTM(input_size=50, hidden_size=20, batch_first=True)
 x = torch.randn(32, 10, 50)  # (N, L, H_in)
 output, (h_n, c_n) = lstm(x)
@@ -92,6 +100,8 @@ from rnn_guide.errors import raised
 assert "cannot be multiplied" in str(raised(lambda: head(output)))
 
 # --8<-- [start:output-size-right]
+from torch import nn
+
 for bidirectional in (False, True):
     lstm = nn.LSTM(50, 20, batch_first=True, bidirectional=bidirectional)
     output, (h_n, c_n) = lstm(x)  # output: (N, L, D * hidden_size)
@@ -103,6 +113,9 @@ for bidirectional in (False, True):
 # --8<-- [end:output-size-right]
 
 # --8<-- [start:h0-wrong]
+import torch
+from torch import nn
+
 gru = nn.GRU(input_size=4, hidden_size=6, num_layers=2, batch_first=True)
 x = torch.randn(3, 5, 4)  # (N=3, L=5, H_in=4)
 h_0 = torch.zeros(3, 2, 6)  # batch first, "like x"
@@ -125,6 +138,8 @@ assert "Expected hidden size (2, 3, 6)" in str(
 assert not torch.equal(out_wrong, out_right)
 
 # --8<-- [start:h0-right]
+import torch
+
 h_0 = torch.zeros(2, 3, 6)  # (num_layers * D, N, H_out), batch_first or not
 output, h_n = gru(x, h_0)
 print("input", tuple(x.shape), " h_0", tuple(h_0.shape))

@@ -36,6 +36,9 @@ assert not torch.allclose(output[1:, -1], alone[1:], atol=1e-3)
 assert torch.equal(unpacked[1:, -1], torch.zeros(2, 3))
 
 # --8<-- [start:padded-right]
+import torch
+from torch.nn.utils.rnn import pack_padded_sequence
+
 with torch.no_grad():
     packed = pack_padded_sequence(
         padded, lengths, batch_first=True, enforce_sorted=False
@@ -77,6 +80,8 @@ if torch.cuda.is_available():  # on a GPU machine, check the real thing (silentl
     assert isinstance(error, RuntimeError) and "1D CPU int64 tensor" in str(error)
 
 # --8<-- [start:lengths-right]
+from torch.nn.utils.rnn import pack_padded_sequence
+
 # the padded data may live on the GPU; the lengths go to the CPU
 packed = pack_padded_sequence(padded, lengths.cpu(), batch_first=True)
 print("batch_sizes", packed.batch_sizes)
@@ -100,6 +105,8 @@ assert "must be sorted in decreasing order" in str(
 )
 
 # --8<-- [start:unsorted-right]
+from torch.nn.utils.rnn import pack_padded_sequence
+
 packed = pack_padded_sequence(
     batch, batch_lengths, batch_first=True, enforce_sorted=False
 )

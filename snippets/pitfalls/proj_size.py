@@ -19,6 +19,8 @@ print("weight_hr_l0", tuple(w_hr.shape), "# (proj_size, hidden_size)")
 assert c_n.shape[-1] == 20 and h_n.shape[-1] == 5
 
 # --8<-- [start:state-wrong]
+import torch
+
 h_0 = torch.zeros(1, 3, 5)
 c_0 = torch.zeros(1, 3, 5)  # "c has the same size as h"
 try:
@@ -32,6 +34,8 @@ from rnn_guide.errors import raised
 assert "Expected hidden[1] size (1, 3, 20)" in str(raised(lambda: lstm(x, (h_0, c_0))))
 
 # --8<-- [start:state-right]
+import torch
+
 h_0 = torch.zeros(1, 3, 5)  # (num_layers * D, N, proj_size)
 c_0 = torch.zeros(1, 3, 20)  # (num_layers * D, N, hidden_size)
 output, (h_n, c_n) = lstm(x, (h_0, c_0))
@@ -39,6 +43,8 @@ print("h_n", tuple(h_n.shape), " c_n", tuple(c_n.shape))
 # --8<-- [end:state-right]
 
 # --8<-- [start:limits-wrong]
+from torch import nn
+
 for build in (
     lambda: nn.GRU(input_size=10, hidden_size=20, proj_size=5),
     lambda: nn.LSTM(input_size=10, hidden_size=20, proj_size=20),
@@ -53,6 +59,8 @@ assert "only supported for LSTM" in str(raised(lambda: nn.GRU(10, 20, proj_size=
 assert "smaller than hidden_size" in str(raised(lambda: nn.LSTM(10, 20, proj_size=20)))
 
 # --8<-- [start:limits-right]
+from torch import nn
+
 gru = nn.GRU(input_size=10, hidden_size=20)  # GRU/RNN: project after the layer
 project = nn.Linear(20, 5, bias=False)
 output, h_n = gru(x)

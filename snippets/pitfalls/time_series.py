@@ -54,6 +54,9 @@ assert same and model(x, future=3).shape == (10, 5)
 
 
 # --8<-- [start:right]
+from torch import nn
+
+
 class Forecaster(nn.Module):
     """One LSTM call over the history, then `future` steps fed back."""
 
@@ -82,6 +85,8 @@ with torch.no_grad():
 # --8<-- [end:right]
 
 # --8<-- [start:check]
+import torch
+
 with torch.no_grad():
     forecast = model(x, future=3)  # (5, 13, 1); steps 10..12 are the forecast
     # feed the history plus the first forecasts as if they were observed

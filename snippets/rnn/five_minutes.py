@@ -22,6 +22,8 @@ print("output[-1] equals h_n[-1]:", torch.equal(output[-1], h_n[-1]))
 # --8<-- [end:build]
 
 # --8<-- [start:by-hand]
+import torch
+
 h = torch.zeros(2, 5)  # h_0 for a batch of 2
 for t in range(x.shape[0]):
     h = torch.tanh(
@@ -41,6 +43,9 @@ print("parameters:", sum(p.numel() for p in rnn.parameters()))
 # --8<-- [end:parameters]
 
 # --8<-- [start:plot]
+import torch
+from torch import nn
+
 from rnn_guide.plotting import plot_hidden_trajectory, save_figure
 
 # One period of a sine wave: (L, N, H_in) = (40, 1, 1)

@@ -21,6 +21,8 @@ print("h_n.transpose(0, 1)", tuple(batch_major.shape))
 # --8<-- [end:never-batch-first]
 
 # --8<-- [start:silent]
+import torch
+
 x2 = torch.randn(2, 5, 4)  # N = 2 = num_layers * D: both layouts (2, 2, 6)
 h_0 = torch.randn(2, 2, 6)  # a real initial state, in the right layout
 right, _ = gru(x2, h_0)
@@ -31,6 +33,9 @@ print("same output:", torch.equal(right, wrong))
 assert not torch.equal(right, wrong)
 
 # --8<-- [start:messages]
+import torch
+from torch import nn
+
 lstm = nn.LSTM(input_size=20, hidden_size=16, num_layers=2)
 x = torch.randn(7, 3, 20)  # (L, N, H_in)
 h_0 = c_0 = torch.zeros(2, 3, 16)  # (num_layers * D, N, H_out)

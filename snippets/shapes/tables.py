@@ -61,6 +61,9 @@ print(markdown(headers, rows))
 # --8<-- [end:rules-zh]
 
 # --8<-- [start:examples]
+import torch
+from torch import nn
+
 from rnn_guide.shapes import expected_shapes
 
 EXAMPLES = [  # (module, batch size N; None for an unbatched input)

@@ -54,6 +54,8 @@ valid_loader = DataLoader(my_valid, batch_size=128, collate_fn=collate_padded)
 # --8<-- [end:data]
 
 # --8<-- [start:model]
+import torch
+
 from rnn_guide.classifier import SequenceClassifier
 
 torch.manual_seed(0)  # the same initial weights on every rank
@@ -93,7 +95,7 @@ for epoch in range(3):
 # --8<-- [end:train]
 
 # --8<-- [start:evaluate]
-from rnn_guide.distributed import gather_objects
+from rnn_guide.distributed import classification_sums, gather_objects
 
 mine = classification_sums(model, valid_loader, device=device)  # this rank's texts
 total = all_reduce_sums(mine)  # summed over the ranks, on every rank

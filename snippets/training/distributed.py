@@ -41,6 +41,8 @@ print("items per rank:", len(sampler), "(10 items, 3 ranks: 2 are repeated)")
 # --8<-- [end:set-epoch]
 
 # --8<-- [start:buckets]
+from torch.utils.data import DistributedSampler
+
 from rnn_guide.distributed import DistributedBucketSampler, step_balance
 from rnn_guide.text import BucketBatchSampler, Tokenizer
 from rnn_guide.text.synthetic import synthetic_reviews
@@ -104,7 +106,11 @@ print("concatenated:", tuple(torch.cat(outputs).shape))
 # --8<-- [end:total-length]
 
 # --8<-- [start:unused]
+import tempfile
+
+import torch
 import torch.distributed as dist
+from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
 from rnn_guide.classifier import SequenceClassifier
@@ -142,6 +148,9 @@ with tempfile.TemporaryDirectory() as folder:  # a process group of one is enoug
 assert not dist.is_initialized()
 
 # --8<-- [start:metrics]
+import torch
+from torch.utils.data import DistributedSampler
+
 from rnn_guide.distributed import shard_indices
 
 correct = torch.tensor([1, 1, 1, 1, 0])  # 5 test texts, the last one wrong: 80 %

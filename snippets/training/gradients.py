@@ -29,6 +29,9 @@ for name, n in norms.items():
 assert all(n[0] / n[-1] < 1e-6 for n in norms.values())  # all three vanish
 
 # --8<-- [start:forget-bias]
+import torch
+from torch import nn
+
 for bias in (1.0, 3.0):
     torch.manual_seed(0)
     lstm = nn.LSTM(input_size=8, hidden_size=H)
@@ -61,6 +64,9 @@ fig = plot_gradient_norms(norms, language="zh")
 save_figure(fig, FIGURES / "training-gradients-through-time-zh.svg")
 
 # --8<-- [start:exploding]
+import torch
+from torch import nn
+
 from rnn_guide.tasks import adding_problem
 
 torch.set_num_threads(1)

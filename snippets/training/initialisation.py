@@ -23,6 +23,8 @@ for name, p in lstm.named_parameters():
 assert all(p.abs().max() <= bound for p in lstm.parameters())
 
 # --8<-- [start:orthogonal]
+import torch
+
 eye = torch.eye(H)
 
 
@@ -43,6 +45,8 @@ with torch.no_grad():
 assert block_error(lstm.weight_hh_l0) < 1e-5
 
 # --8<-- [start:forget-bias]
+import torch
+
 torch.set_printoptions(precision=4, sci_mode=False)
 f = slice(H, 2 * H)  # gate order i, f, g, o: the forget gate is rows H..2H
 with torch.no_grad():
@@ -58,6 +62,9 @@ assert torch.equal((lstm.bias_ih_l0 + lstm.bias_hh_l0)[f], torch.ones(H))
 
 
 # --8<-- [start:init-function]
+from torch import nn
+
+
 def init_lstm(lstm, forget_bias=1.0):
     """Orthogonal recurrent blocks, forget-gate bias: every layer and direction."""
     h = lstm.hidden_size

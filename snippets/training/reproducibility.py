@@ -84,6 +84,8 @@ assert torch.equal(a, b) and not torch.equal(a, batches(seed=1))
 # --8<-- [start:flags]
 import os
 
+import torch
+
 from rnn_guide.devices import deterministic_mode
 
 with deterministic_mode():
@@ -98,6 +100,10 @@ assert not torch.are_deterministic_algorithms_enabled()
 
 # --8<-- [start:error]
 import warnings
+
+import torch
+
+from rnn_guide.devices import deterministic_mode
 
 values = torch.tensor([[[5.0, 7.0]]])  # (N, C, L) after max_pool1d(..., 2)
 indices = torch.tensor([[[1, 2]]])  # where each value goes

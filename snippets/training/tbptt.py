@@ -58,6 +58,10 @@ assert start == window and "backward through the graph a second time" in message
 
 
 # --8<-- [start:saved-bytes]
+import torch
+from torch import nn
+
+
 def saved_bytes(run):
     """Bytes of the distinct storages that autograd saves for backward in run()."""
     storages = {}

@@ -33,6 +33,8 @@ assert bool((unpacked[~longest, -1] == 0).all())
 # --8<-- [end:wrong-last-step]
 
 # --8<-- [start:right-last-step]
+import torch
+
 rows = torch.arange(len(lengths))
 at_length = unpacked[rows, lengths - 1]  # step lengths[i] - 1 of row i
 same = torch.allclose(at_length, final, atol=1e-6)

@@ -13,6 +13,8 @@ print(mask.int())
 # --8<-- [end:mask]
 
 # --8<-- [start:masked-mse]
+import torch
+
 predictions = torch.randn(3, steps)  # one value per step, (N, L)
 targets = [torch.randn(n) for n in lengths.tolist()]  # one per real step
 targets = pad_sequence(targets, batch_first=True)  # (N, L)
@@ -28,6 +30,7 @@ assert not torch.allclose(naive, masked)
 # --8<-- [end:masked-mse]
 
 # --8<-- [start:ignore-index]
+import torch
 from torch.nn import functional as F
 
 logits = torch.randn(3, 4, steps)  # (N, classes, L): one label per step

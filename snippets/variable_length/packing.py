@@ -23,7 +23,7 @@ print(pad_sequence(tokens, batch_first=True, padding_value=-1))  # (N, L)
 # --8<-- [end:pad-sequence]
 
 # --8<-- [start:pack-padded]
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
 
 padded = pad_sequence(tokens, batch_first=True)  # (N, L) = (4, 5)
 lengths = torch.tensor([3, 5, 2, 4])
@@ -51,6 +51,8 @@ fig = plot_packing(lengths, language="zh")
 save_figure(fig, FIGURES / "variable-length-packing-zh.svg")
 
 # --8<-- [start:enforce-sorted]
+from torch.nn.utils.rnn import pack_padded_sequence
+
 # enforce_sorted=True, the default, refuses the lengths 3, 5, 2, 4
 try:
     pack_padded_sequence(padded, lengths, batch_first=True)
