@@ -54,6 +54,11 @@ class SnippetRun:
     figures: list[Path] = field(default_factory=list)  # files written into the figure dir
 
 
+def _shown(path: Path) -> str:
+    """A path as messages show it: relative to the repository root when it is inside."""
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
 def snippet_files() -> list[Path]:
     """Every snippet file (``.py``) under ``snippets/``, sorted."""
     return sorted(p for p in SNIPPETS.rglob("*.py") if OUTPUT_DIR_NAME not in p.parts)
@@ -76,13 +81,13 @@ def parse_chunks(path: Path) -> list[Chunk]:
         if not match:
             if LOOSE_MARKER_RE.search(line):
                 raise SnippetError(
-                    f"{path.relative_to(ROOT)}:{number}: a section marker must be a comment line of its own; "
+                    f"{_shown(path)}:{number}: a section marker must be a comment line of its own; "
                     "pages would silently drop this line of code"
                 )
             current.lines.append(line)
             continue
         kind, name = match.groups()
-        where = f"{path.relative_to(ROOT)}:{number}"
+        where = f"{_shown(path)}:{number}"
         if kind == "start":
             if open_section is not None:
                 raise SnippetError(f"{where}: section {name!r} starts inside section {open_section!r}")
@@ -97,7 +102,7 @@ def parse_chunks(path: Path) -> list[Chunk]:
         chunks.append(current)
         current = Chunk(open_section, number + 1, [])
     if open_section is not None:
-        raise SnippetError(f"{path.relative_to(ROOT)}: section {open_section!r} is never closed")
+        raise SnippetError(f"{_shown(path)}: section {open_section!r} is never closed")
     chunks.append(current)
     return [c for c in chunks if c.lines or c.section is not None]
 
@@ -182,12 +187,12 @@ def run_snippet(path: Path, figure_dir: Path) -> SnippetRun:
                 except BaseException as error:
                     where = f"section {chunk.section!r}" if chunk.section else "code outside sections"
                     tb = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-                    raise SnippetError(f"{path.relative_to(ROOT)} failed in {where}:\n{tb}") from None
+                    raise SnippetError(f"{_shown(path)} failed in {where}:\n{tb}") from None
                 printed = buffer.getvalue()
                 if chunk.section is None:
                     if printed:
                         raise SnippetError(
-                            f"{path.relative_to(ROOT)}:{chunk.first_line}: code outside any section printed "
+                            f"{_shown(path)}:{chunk.first_line}: code outside any section printed "
                             f"{printed[:200]!r}; readers would see output without the code that made it"
                         )
                 elif printed:
@@ -266,15 +271,22 @@ def run_sections_alone(
     return runs
 
 
-def alone_problem(path: Path, section: str, result: AloneResult, *, tolerant: bool = False) -> str | None:
-    """Why a section that ran alone fails (an error, or output other than its golden file), or None."""
+def alone_problem(
+    path: Path, section: str, result: AloneResult, *, tolerant: bool = False, expected: str | None = None
+) -> str | None:
+    """Why a section that ran alone fails, or None when it ran and printed what it should.
+
+    It should print ``expected``, by default its committed golden output (nothing when
+    it has no golden file).
+    """
     if result.error is not None:
         return f"section {section!r} fails when it runs alone:\n{result.error}"
     golden = golden_path(path, section)
-    expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+    if expected is None:
+        expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
     if not outputs_match(expected, result.printed, tolerant=tolerant):
         return (
-            f"section {section!r} prints something else alone than {golden.relative_to(ROOT)}:\n"
+            f"section {section!r} prints something else alone than {_shown(golden)}:\n"
             f"--- committed\n{expected}--- alone\n{result.printed}"
         )
     return None
