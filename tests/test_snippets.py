@@ -12,8 +12,11 @@ Regenerate all golden outputs and figures with::
 
 from __future__ import annotations
 
+import ast
 import filecmp
+import re
 import shutil
+import textwrap
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,11 +30,14 @@ from support.snippets import (
     golden_path,
     outputs_match,
     page_sections,
+    parse_chunks,
     run_sections_alone,
     run_snippet,
+    sections,
     snippet_files,
 )
 
+CJK_RE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 REGENERATE = "python -m pytest tests/test_snippets.py --update-golden"
 
 
@@ -376,3 +382,35 @@ def test_sections_alone_start_from_the_random_state_of_a_fresh_interpreter(tmp_p
     )
     alone = run_sections_alone({snippet: None})[snippet]
     assert alone["one"].error is None and alone["one"].printed == alone["two"].printed
+
+
+def _language_pairs() -> list[tuple[Path, str]]:
+    pairs = []
+    for path in snippet_files():
+        names = set(sections(path))
+        pairs += [
+            (path, name[: -len("-en")]) for name in sorted(names) if name.endswith("-en") and f"{name[:-3]}-zh" in names
+        ]
+    return pairs
+
+
+def _code_shape(source: str) -> str:
+    """The syntax tree of a section with every string replaced: its code without its text."""
+    tree = ast.parse(textwrap.dedent(source))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = "…"
+    return ast.dump(tree)
+
+
+@pytest.mark.parametrize(("path", "stem"), _language_pairs(), ids=lambda v: _rel(v) if isinstance(v, Path) else v)
+def test_language_pair_differs_only_in_language_and_text(path: Path, stem: str) -> None:
+    """A section pair ``x-en`` / ``x-zh`` (the English page shows one, the Chinese page
+    the other) is one piece of code written twice: the pair must differ only in the
+    language passed (``"en"`` / ``"zh"``) and, where a section types a table header,
+    in that text — never in what the code does."""
+    code = {c.section: "".join(c.lines) for c in parse_chunks(path) if c.section}
+    en, zh = code[f"{stem}-en"], code[f"{stem}-zh"]
+    if not CJK_RE.search(zh):  # no text of its own: the pair must be the same but for the language
+        assert re.sub(r"""(["'])en\1""", r"\1zh\1", en) == zh, f"{stem}-en and {stem}-zh differ beyond the language"
+    assert _code_shape(en) == _code_shape(zh), f"{stem}-en and {stem}-zh differ in code, not only in text"
