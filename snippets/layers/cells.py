@@ -26,6 +26,11 @@ print("GRUCell returns h only:", tuple(gru_cell(x_t).shape))
 
 # --8<-- [start:mistakes]
 import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the cell and the step from above
+cell = nn.LSTMCell(input_size=3, hidden_size=5)
+x_t = torch.randn(2, 3)
 
 sequence = torch.randn(7, 2, 3)  # a whole sequence (L, N, H_in)
 try:
@@ -95,6 +100,9 @@ for name, mine, theirs in [
 # --8<-- [start:layers]
 import torch
 from torch import nn
+
+torch.manual_seed(0)
+x = torch.randn(7, 2, 3)  # set-up: (L, N, H_in) as above
 
 deep = nn.LSTM(input_size=3, hidden_size=5, num_layers=2)
 cells = [nn.LSTMCell(3, 5), nn.LSTMCell(5, 5)]  # layer 1 reads layer 0's h_t
@@ -166,6 +174,12 @@ print("with future=5:", tuple(ahead.shape))
 assert torch.equal(ahead[:12], forced)
 
 # --8<-- [start:speed]
+import torch
+from torch import nn
+
+lstm = nn.LSTM(input_size=3, hidden_size=5)  # set-up: the layer and cell above
+cell = nn.LSTMCell(input_size=3, hidden_size=5)
+
 calls = {"layer": 0, "cell": 0}
 
 
@@ -189,12 +203,20 @@ print("calls for 100 steps:", calls)
 # --8<-- [end:speed]
 
 # --8<-- [start:table-en]
+from torch import nn
+
+cell = nn.LSTMCell(input_size=3, hidden_size=5)  # set-up: from above
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 print(format_parameter_table(parameter_table(cell), language="en"))
 # --8<-- [end:table-en]
 
 # --8<-- [start:table-zh]
+from torch import nn
+
+cell = nn.LSTMCell(input_size=3, hidden_size=5)  # set-up: from above
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 print(format_parameter_table(parameter_table(cell), language="zh"))
