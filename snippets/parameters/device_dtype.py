@@ -4,8 +4,6 @@
 import torch
 from torch import nn
 
-from rnn_guide.shapes import parameter_count
-
 lstm = nn.LSTM(input_size=10, hidden_size=20)  # device=None, dtype=None
 print("device:", lstm.weight_ih_l0.device, " dtype:", lstm.weight_ih_l0.dtype)
 print("torch.get_default_dtype():", torch.get_default_dtype())
@@ -27,6 +25,8 @@ print("x.double() works:", double(x.double())[0].dtype)
 # --8<-- [start:meta-device]
 import torch
 from torch import nn
+
+from rnn_guide.shapes import parameter_count
 
 # "meta" tensors have a shape and no storage: count a large model for free
 big = nn.LSTM(input_size=1024, hidden_size=4096, num_layers=4, device="meta")

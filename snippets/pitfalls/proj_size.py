@@ -20,6 +20,11 @@ assert c_n.shape[-1] == 20 and h_n.shape[-1] == 5
 
 # --8<-- [start:state-wrong]
 import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and the batch from above
+lstm = nn.LSTM(input_size=10, hidden_size=20, proj_size=5)
+x = torch.randn(7, 3, 10)  # (L, N, H_in)
 
 h_0 = torch.zeros(1, 3, 5)
 c_0 = torch.zeros(1, 3, 5)  # "c has the same size as h"
@@ -35,6 +40,11 @@ assert "Expected hidden[1] size (1, 3, 20)" in str(raised(lambda: lstm(x, (h_0, 
 
 # --8<-- [start:state-right]
 import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and the batch from above
+lstm = nn.LSTM(input_size=10, hidden_size=20, proj_size=5)
+x = torch.randn(7, 3, 10)  # (L, N, H_in)
 
 h_0 = torch.zeros(1, 3, 5)  # (num_layers * D, N, proj_size)
 c_0 = torch.zeros(1, 3, 20)  # (num_layers * D, N, hidden_size)
@@ -59,8 +69,10 @@ assert "only supported for LSTM" in str(raised(lambda: nn.GRU(10, 20, proj_size=
 assert "smaller than hidden_size" in str(raised(lambda: nn.LSTM(10, 20, proj_size=20)))
 
 # --8<-- [start:limits-right]
+import torch
 from torch import nn
 
+x = torch.randn(7, 3, 10)  # set-up: (L, N, H_in) as above
 gru = nn.GRU(input_size=10, hidden_size=20)  # GRU/RNN: project after the layer
 project = nn.Linear(20, 5, bias=False)
 output, h_n = gru(x)
