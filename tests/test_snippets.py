@@ -232,18 +232,6 @@ NOT_YET_ALONE: set[str] = {
     "training/tbptt.py:plot-zh",
     "training/tbptt.py:table-en",
     "training/tbptt.py:table-zh",
-    "variable_length/bucketing.py:bucketing",
-    "variable_length/last_step.py:right-last-step",
-    "variable_length/layers.py:pack-sequence",
-    "variable_length/layers.py:pad-packed",
-    "variable_length/layers.py:total-length",
-    "variable_length/masking.py:ignore-index",
-    "variable_length/masking.py:masked-mse",
-    "variable_length/packing.py:enforce-sorted",
-    "variable_length/packing.py:lengths-cpu",
-    "variable_length/packing.py:pack-padded",
-    "variable_length/packing.py:plot-en",
-    "variable_length/packing.py:plot-zh",
 }
 ALONE_INTERPRETERS = 2  # fresh interpreters that share the files; they run while the sequential runs go on
 
