@@ -49,6 +49,20 @@ print("sum of the directions", tuple(summed.shape))
 assert torch.allclose(output, concatenated)
 
 # --8<-- [start:bi-last-wrong]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and the batch from above
+H = 5
+bi = nn.LSTM(input_size=3, hidden_size=H, bidirectional=True)
+x = torch.randn(4, 2, 3)  # (L=4, N=2, H_in=3)
+output, (h_n, c_n) = bi(x)
+backward = nn.LSTM(3, H)  # the backward direction as a one-way layer
+weights = bi.state_dict()
+backward.load_state_dict(
+    {k[: -len("_reverse")]: w for k, w in weights.items() if "_reverse" in k}
+)
+
 last = output[-1]  # (N, 2H); with batch_first=True: output[:, -1]
 one_step, _ = backward(x[-1:])  # backward direction, after reading x[-1] only
 after_one = torch.allclose(last[:, H:], one_step[0])
@@ -62,6 +76,13 @@ assert not torch.allclose(last[:, H:], h_n[1])
 
 # --8<-- [start:bi-last-right]
 import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and the batch from above
+H = 5
+bi = nn.LSTM(input_size=3, hidden_size=H, bidirectional=True)
+x = torch.randn(4, 2, 3)  # (L=4, N=2, H_in=3)
+output, (h_n, c_n) = bi(x)
 
 final = torch.cat([h_n[-2], h_n[-1]], dim=1)  # last layer: forward, backward
 print("final", tuple(final.shape))  # (N, 2 * hidden_size)

@@ -31,6 +31,8 @@ import warnings
 import torch
 from torch import nn
 
+x = torch.randn(6, 4, 10)  # set-up: (L, N, H_in) as above
+
 
 class Encoder(nn.Module):
     """One recurrent layer, dropout on its output."""
@@ -59,6 +61,8 @@ assert not caught
 import torch
 from torch import nn
 
+x = torch.randn(6, 4, 10)  # set-up: (L, N, H_in) as above
+
 torch.manual_seed(0)
 lstm = nn.LSTM(input_size=10, hidden_size=20, num_layers=2, dropout=0.5)
 print("a new module is in training mode:", lstm.training)
@@ -70,6 +74,13 @@ print("two predictions of one input are equal:", torch.equal(first, second))
 assert not torch.equal(first, second)
 
 # --8<-- [start:eval-right]
+import torch
+from torch import nn
+
+x = torch.randn(6, 4, 10)  # set-up: the batch and the layer from above
+torch.manual_seed(0)
+lstm = nn.LSTM(input_size=10, hidden_size=20, num_layers=2, dropout=0.5)
+
 lstm.eval()  # switches off the dropout between layers
 with torch.no_grad():
     first, second = lstm(x)[0], lstm(x)[0]

@@ -21,7 +21,10 @@ from rnn_guide.errors import raised
 assert "index out of range" in str(raised(lambda: embedding(tokens)))
 
 # --8<-- [start:right]
+import torch
 from torch import nn
+
+tokens = torch.tensor([[12, 857, 4031]])  # set-up: ids from above
 
 vocab_size = 10_000  # number of distinct tokens (rows of the table)
 embedding_dim = 100  # length of each token's vector = the RNN's input_size

@@ -18,6 +18,14 @@ print("equals every step of sequence 2:", torch.equal(last, output[:, 2]))
 assert last.shape == (6, 8) and torch.equal(last, output[:, 2])
 
 # --8<-- [start:last-sample-right]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and the batch from above
+rnn = nn.RNN(input_size=4, hidden_size=8)  # batch_first=False: (L, N, H_in)
+x = torch.randn(6, 3, 4)  # 6 time steps, 3 sequences
+output, h_n = rnn(x)  # output: (6, 3, 8)
+
 last = output[-1]  # (N, H_out): step L-1 of every sequence
 print("output[-1]", tuple(last.shape), "== h_n[-1]", torch.equal(last, h_n[-1]))
 
@@ -64,7 +72,23 @@ print("text 1 moves when text 1 is edited (t<5):", moves(edit_1))
 assert moves(edit_0) and not moves(edit_1)
 
 # --8<-- [start:mixing-right]
+import torch
 from torch import nn
+
+torch.manual_seed(0)  # set-up: embedding, head, texts and moves() from above
+embedding = nn.Embedding(50, 4)
+fc = nn.Linear(8, 2)
+tokens = torch.randint(0, 50, (3, 6))  # 3 texts of 6 tokens
+edit_0 = tokens.clone()
+edit_0[0] = (tokens[0] + 1) % 50  # other words in text 0
+edit_1 = tokens.clone()
+edit_1[1, :5] = (tokens[1, :5] + 1) % 50  # other words in text 1, but its last
+
+
+@torch.no_grad()
+def moves(edited):  # does the prediction for text 1 change?
+    return not torch.equal(predict(tokens)[1], predict(edited)[1])
+
 
 rnn = nn.RNN(4, 8, batch_first=True)  # tokens are (N, L): say so
 
@@ -100,7 +124,10 @@ from rnn_guide.errors import raised
 assert "cannot be multiplied" in str(raised(lambda: head(output)))
 
 # --8<-- [start:output-size-right]
+import torch
 from torch import nn
+
+x = torch.randn(32, 10, 50)  # set-up: (N, L, H_in) as above
 
 for bidirectional in (False, True):
     lstm = nn.LSTM(50, 20, batch_first=True, bidirectional=bidirectional)
@@ -139,6 +166,10 @@ assert not torch.equal(out_wrong, out_right)
 
 # --8<-- [start:h0-right]
 import torch
+from torch import nn
+
+gru = nn.GRU(input_size=4, hidden_size=6, num_layers=2, batch_first=True)  # set-up
+x = torch.randn(3, 5, 4)  # set-up: (N=3, L=5, H_in=4) as above
 
 h_0 = torch.zeros(2, 3, 6)  # (num_layers * D, N, H_out), batch_first or not
 output, h_n = gru(x, h_0)

@@ -49,7 +49,10 @@ assert "Expected 1000, got 100" in str(raised(lambda: rnn(reviews)))
 assert rnn.weight_ih_l0.shape == (64, 1000)
 
 # --8<-- [start:data-size-right]
+import torch
 from torch import nn
+
+reviews = torch.randn(1000, 40, 100)  # set-up: 1000 reviews, 40 words, 100-d vectors
 
 # input_size = features of ONE time step (here: the word-vector size)
 rnn = nn.RNN(input_size=100, hidden_size=64, batch_first=True)
@@ -75,6 +78,9 @@ assert "Expected 20, got 30" in str(raised(lambda: rnn(x)))
 
 # --8<-- [start:features-right]
 import torch
+from torch import nn
+
+rnn = nn.RNN(input_size=20, hidden_size=50, num_layers=2)  # set-up: from above
 
 x = torch.randn(100, 32, 20)  # (L, N, H_in): the LAST dimension is input_size
 h_0 = torch.zeros(2, 32, 50)  # (num_layers * D, N, H_out)
@@ -84,7 +90,11 @@ print("h_n   ", tuple(h_n.shape))  # (num_layers * D, N, H_out)
 # --8<-- [end:features-right]
 
 # --8<-- [start:class-wrong]
+import torch
 from torch import nn
+
+x = torch.randn(100, 32, 20)  # set-up: (L, N, H_in) as above
+h_0 = torch.zeros(2, 32, 50)  # set-up: (num_layers * D, N, H_out) as above
 
 try:
     output, h_n = nn.RNN(x, h_0)  # the class, not the layer `rnn` built above
@@ -95,7 +105,11 @@ except TypeError as e:
 assert isinstance(raised(lambda: nn.RNN(x, h_0)), TypeError)
 
 # --8<-- [start:class-right]
+import torch
 from torch import nn
+
+x = torch.randn(100, 32, 20)  # set-up: (L, N, H_in) as above
+h_0 = torch.zeros(2, 32, 50)  # set-up: (num_layers * D, N, H_out) as above
 
 rnn = nn.RNN(input_size=20, hidden_size=50, num_layers=2)  # build once...
 output, h_n = rnn(x, h_0)  # ...then call the instance
