@@ -41,6 +41,8 @@ for dropout in (1.5, -0.1, "0.1", True):
 import torch
 from torch import nn
 
+x = torch.randn(5, 3, 10)  # set-up: (L, N, H_in) as above
+
 torch.manual_seed(0)
 lstm = nn.LSTM(input_size=10, hidden_size=20, num_layers=2, dropout=0.5)
 no_dropout = nn.LSTM(input_size=10, hidden_size=20, num_layers=2)

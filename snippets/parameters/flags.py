@@ -55,6 +55,10 @@ assert torch.allclose(h_bf, h_sf, atol=1e-6)
 
 # --8<-- [start:batch-first-errors]
 import torch
+from torch import nn
+
+batch_first = nn.LSTM(input_size=10, hidden_size=20, batch_first=True)  # set-up
+x = torch.randn(3, 5, 10)  # set-up: (N, L, H_in) as above
 
 h_0 = torch.zeros(3, 1, 20)  # batch-first layout (N, num_layers, H): wrong
 try:
