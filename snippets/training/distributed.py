@@ -74,6 +74,7 @@ for way in (random_batches, bucketed_per_rank, global_buckets):
 # --8<-- [end:buckets]
 
 # --8<-- [start:total-length]
+import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 

@@ -30,6 +30,8 @@ assert torch.allclose(h_n[0], h0[0]) and torch.allclose(output, out1)
 assert (output != 0).all()
 
 # --8<-- [start:one-layer]
+import warnings
+
 from torch import nn
 
 with warnings.catch_warnings(record=True) as caught:

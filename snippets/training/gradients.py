@@ -32,6 +32,17 @@ assert all(n[0] / n[-1] < 1e-6 for n in norms.values())  # all three vanish
 import torch
 from torch import nn
 
+from rnn_guide.clipping import gradient_norms_through_time
+
+torch.manual_seed(0)  # set-up: the sizes and the three layers' norms from above
+L, H = 50, 32
+layers = {
+    "nn.RNN": nn.RNN(input_size=8, hidden_size=H),
+    "nn.LSTM": nn.LSTM(input_size=8, hidden_size=H),
+    "nn.GRU": nn.GRU(input_size=8, hidden_size=H),
+}
+norms = {name: gradient_norms_through_time(m, L) for name, m in layers.items()}
+
 for bias in (1.0, 3.0):
     torch.manual_seed(0)
     lstm = nn.LSTM(input_size=8, hidden_size=H)

@@ -40,7 +40,8 @@ assert identical(first, second) and not identical(first, other)
 import random
 
 import numpy as np
-from torch.utils.data import Dataset
+import torch
+from torch.utils.data import DataLoader, Dataset
 
 
 class NoisyRange(Dataset):
@@ -102,6 +103,7 @@ assert not torch.are_deterministic_algorithms_enabled()
 import warnings
 
 import torch
+from torch import nn
 
 from rnn_guide.devices import deterministic_mode
 
