@@ -1,5 +1,10 @@
 """Every snippet runs, section by section, and prints exactly its committed golden output.
 
+Each file runs twice: in sequence in one namespace (the figures come from this run),
+and with every section that a page includes alone, as a reader who copies one block
+into a fresh interpreter in an empty folder runs it (``run_sections_alone``). Both
+runs must print the golden outputs.
+
 Regenerate all golden outputs and figures with::
 
     python -m pytest tests/test_snippets.py --update-golden
@@ -7,21 +12,32 @@ Regenerate all golden outputs and figures with::
 
 from __future__ import annotations
 
+import ast
 import filecmp
+import re
 import shutil
+import textwrap
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from support.paths import FIGURES, ROOT
 from support.snippets import (
+    AloneResult,
     SnippetRun,
+    alone_problem,
     golden_files,
     golden_path,
     outputs_match,
+    page_sections,
+    parse_chunks,
+    run_sections_alone,
     run_snippet,
+    sections,
     snippet_files,
 )
 
+CJK_RE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 REGENERATE = "python -m pytest tests/test_snippets.py --update-golden"
 
 
@@ -113,3 +129,168 @@ def test_every_committed_figure_is_drawn_by_a_snippet(snippet_runs: dict) -> Non
     assert not orphans, (
         f"figures in {_rel(FIGURES)} that no snippet draws (delete them, or add the code that draws them): {orphans}"
     )
+
+
+PAGE_SECTIONS = page_sections()
+#: Sections that pages include but that do not run alone yet ("topic/file.py:section").
+#: The list may only shrink: a listed section that runs alone fails the test below.
+NOT_YET_ALONE: set[str] = {
+    "layers/cells.py:decode",
+    "layers/gru.py:plot-en",
+    "layers/gru.py:plot-zh",
+    "layers/lstm.py:plot-en",
+    "layers/lstm.py:plot-zh",
+    "training/clipping.py:amp",
+    "training/clipping.py:compare",
+    "training/clipping.py:curves-en",
+    "training/clipping.py:curves-zh",
+    "training/clipping.py:histogram-en",
+    "training/clipping.py:histogram-zh",
+    "training/clipping.py:tracker",
+    "training/ddp_classifier.py:data",
+    "training/ddp_classifier.py:evaluate",
+    "training/ddp_classifier.py:model",
+    "training/ddp_classifier.py:report",
+    "training/ddp_classifier.py:save",
+    "training/ddp_classifier.py:train",
+    "training/distributed.py:launch",
+    "training/dropout.py:measure",
+    "training/dropout.py:no-decay-groups",
+    "training/dropout.py:table-en",
+    "training/dropout.py:table-zh",
+    "training/gradients.py:curve-en",
+    "training/gradients.py:curve-zh",
+    "training/gradients.py:plot-en",
+    "training/gradients.py:plot-zh",
+    "training/tbptt.py:plot-en",
+    "training/tbptt.py:plot-zh",
+    "training/tbptt.py:table-en",
+    "training/tbptt.py:table-zh",
+}
+ALONE_INTERPRETERS = 2  # fresh interpreters that share the files; they run while the sequential runs go on
+
+
+@pytest.fixture(scope="session")
+def alone_runs(request: pytest.FixtureRequest) -> dict[Path, Future[dict[Path, dict[str, AloneResult]]]]:
+    """Runs of the page sections, each alone, started in the background on first use.
+
+    Only the files whose test this session runs are started; they are shared among a
+    few fresh interpreters, so that one interpreter start serves many files.
+    """
+    wanted = [
+        path
+        for item in request.session.items
+        if item.originalname == "test_each_section_runs_alone"
+        and (path := item.callspec.params.get("path")) in PAGE_SECTIONS
+    ]
+    pool = ThreadPoolExecutor(max_workers=ALONE_INTERPRETERS)
+    request.addfinalizer(pool.shutdown)
+    futures = {}
+    for index in range(ALONE_INTERPRETERS):
+        group = {path: PAGE_SECTIONS[path] for path in wanted[index::ALONE_INTERPRETERS]}
+        if group:
+            future = pool.submit(run_sections_alone, group)
+            futures.update(dict.fromkeys(group, future))
+    return futures
+
+
+@pytest.mark.parametrize("path", sorted(PAGE_SECTIONS), ids=_rel)
+def test_each_section_runs_alone(
+    path: Path, alone_runs: dict, snippet_runs: dict, update_golden: bool, cuda_mode: bool
+) -> None:
+    """A section that a page includes runs when copied alone into a fresh interpreter
+    in an empty folder, and prints its golden output (the text the page shows)."""
+    results = alone_runs[path].result()[path]
+    problems = []
+    for section in PAGE_SECTIONS[path]:
+        expected = None
+        if update_golden:  # the golden files are being rewritten from the sequential run
+            run = snippet_runs[path]
+            expected = run.outputs.get(section, "") if isinstance(run, SnippetRun) else None
+        problem = alone_problem(path, section, results[section], tolerant=cuda_mode, expected=expected)
+        key = f"{path.relative_to(ROOT / 'snippets').as_posix()}:{section}"
+        if key in NOT_YET_ALONE:
+            if problem is None:
+                problems.append(f"section {section!r} now runs alone: remove {key!r} from NOT_YET_ALONE")
+        elif problem is not None:
+            problems.append(problem)
+    if problems:
+        pytest.fail(
+            "\n".join(problems) + "\nA block on a page must run when copied alone: it repeats the imports and "
+            "set-up it needs and seeds the random numbers it uses.",
+            pytrace=False,
+        )
+
+
+def test_a_section_that_needs_an_earlier_one_is_caught(tmp_path: Path) -> None:
+    """A planted dependency: the second section uses a name and the random state that
+    the first one left behind. In sequence both print their golden output; alone, the
+    isolated run reports the missing name, and the unseeded section prints other numbers."""
+    topic = tmp_path / "planted"
+    (topic / "_outputs").mkdir(parents=True)
+    snippet = topic / "planted.py"
+    snippet.write_text(
+        "# --8<-- [start:first]\n"
+        "import torch\n\ntorch.manual_seed(0)\nsize = 3\nprint(torch.rand(1).item())\n"
+        "# --8<-- [end:first]\n\n"
+        "# --8<-- [start:second]\nprint(size)\n# --8<-- [end:second]\n\n"
+        "# --8<-- [start:third]\nimport torch\n\nprint(torch.rand(1).item())\n# --8<-- [end:third]\n",
+        encoding="utf-8",
+    )
+    sequential = run_snippet(snippet, tmp_path / "figures")
+    for section, printed in sequential.outputs.items():
+        golden_path(snippet, section).write_text(printed, encoding="utf-8")
+
+    alone = run_sections_alone({snippet: None})[snippet]
+
+    assert alone_problem(snippet, "first", alone["first"]) is None
+    second = alone_problem(snippet, "second", alone["second"])
+    assert second is not None and "NameError: name 'size' is not defined" in second
+    third = alone_problem(snippet, "third", alone["third"])
+    assert third is not None and "prints something else alone" in third
+
+
+def test_sections_alone_start_from_the_random_state_of_a_fresh_interpreter(tmp_path: Path) -> None:
+    """Two unseeded sections print the same numbers alone: each starts from the state
+    the interpreter had when it started (torch picks a new seed in every interpreter,
+    so a section that does not seed itself prints other numbers on every run)."""
+    snippet = tmp_path / "rng.py"
+    body = "import torch\n\nprint(torch.initial_seed(), torch.rand(2).tolist())\n"
+    snippet.write_text(
+        f"# --8<-- [start:one]\n{body}# --8<-- [end:one]\n# --8<-- [start:two]\n{body}# --8<-- [end:two]\n",
+        encoding="utf-8",
+    )
+    alone = run_sections_alone({snippet: None})[snippet]
+    assert alone["one"].error is None and alone["one"].printed == alone["two"].printed
+
+
+def _language_pairs() -> list[tuple[Path, str]]:
+    pairs = []
+    for path in snippet_files():
+        names = set(sections(path))
+        pairs += [
+            (path, name[: -len("-en")]) for name in sorted(names) if name.endswith("-en") and f"{name[:-3]}-zh" in names
+        ]
+    return pairs
+
+
+def _code_shape(source: str) -> str:
+    """The syntax tree of a section with every string replaced: its code without its text."""
+    tree = ast.parse(textwrap.dedent(source))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = "…"
+    return ast.dump(tree)
+
+
+@pytest.mark.parametrize(("path", "stem"), _language_pairs(), ids=lambda v: _rel(v) if isinstance(v, Path) else v)
+def test_language_pair_differs_only_in_language_and_text(path: Path, stem: str) -> None:
+    """A section pair ``x-en`` / ``x-zh`` (the English page shows one, the Chinese page
+    the other) is one piece of code written twice: the pair must differ only in the
+    language passed (``"en"`` / ``"zh"``) and, where a section types a table header,
+    in that text — never in what the code does."""
+    code = {c.section: "".join(c.lines) for c in parse_chunks(path) if c.section}
+    en, zh = code[f"{stem}-en"], code[f"{stem}-zh"]
+    if not CJK_RE.search(zh):  # no text of its own: the pair must be the same but for the language
+        assert re.sub(r"""(["'])en\1""", r"\1zh\1", en) == zh, f"{stem}-en and {stem}-zh differ beyond the language"
+    assert _code_shape(en) == _code_shape(zh), f"{stem}-en and {stem}-zh differ in code, not only in text"

@@ -25,6 +25,13 @@ print("GRUCell returns h only:", tuple(gru_cell(x_t).shape))
 # --8<-- [end:one-step]
 
 # --8<-- [start:mistakes]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the cell and the step from above
+cell = nn.LSTMCell(input_size=3, hidden_size=5)
+x_t = torch.randn(2, 3)
+
 sequence = torch.randn(7, 2, 3)  # a whole sequence (L, N, H_in)
 try:
     cell(sequence)  # a cell takes ONE step
@@ -38,6 +45,9 @@ except TypeError as error:
 # --8<-- [end:mistakes]
 
 # --8<-- [start:reference]
+import torch
+from torch import nn
+
 from rnn_guide import reference
 
 x_t = torch.randn(4, 3, dtype=torch.float64)
@@ -59,6 +69,9 @@ for kind in (nn.RNNCell, nn.LSTMCell, nn.GRUCell):
 assert isinstance(diff, float)
 
 # --8<-- [start:loop]
+import torch
+from torch import nn
+
 torch.manual_seed(0)
 lstm = nn.LSTM(input_size=3, hidden_size=5)
 cell = nn.LSTMCell(input_size=3, hidden_size=5)
@@ -85,6 +98,12 @@ for name, mine, theirs in [
 # --8<-- [end:loop]
 
 # --8<-- [start:layers]
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+x = torch.randn(7, 2, 3)  # set-up: (L, N, H_in) as above
+
 deep = nn.LSTM(input_size=3, hidden_size=5, num_layers=2)
 cells = [nn.LSTMCell(3, 5), nn.LSTMCell(5, 5)]  # layer 1 reads layer 0's h_t
 weights = deep.state_dict()
@@ -107,6 +126,9 @@ print("h_n of both layers match:", torch.allclose(h_loop, h_n, atol=1e-6))
 
 
 # --8<-- [start:decoder]
+from torch import nn
+
+
 class Decoder(nn.Module):
     """Predicts the next value of a series, one time step at a time."""
 
@@ -134,6 +156,8 @@ class Decoder(nn.Module):
 
 
 # --8<-- [start:decode]
+import torch
+
 torch.manual_seed(0)
 decoder = Decoder()
 series = torch.sin(torch.linspace(0, 6, 24)).view(12, 2, 1)  # (L, N, 1)
@@ -150,6 +174,12 @@ print("with future=5:", tuple(ahead.shape))
 assert torch.equal(ahead[:12], forced)
 
 # --8<-- [start:speed]
+import torch
+from torch import nn
+
+lstm = nn.LSTM(input_size=3, hidden_size=5)  # set-up: the layer and cell above
+cell = nn.LSTMCell(input_size=3, hidden_size=5)
+
 calls = {"layer": 0, "cell": 0}
 
 
@@ -173,12 +203,20 @@ print("calls for 100 steps:", calls)
 # --8<-- [end:speed]
 
 # --8<-- [start:table-en]
+from torch import nn
+
+cell = nn.LSTMCell(input_size=3, hidden_size=5)  # set-up: from above
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 print(format_parameter_table(parameter_table(cell), language="en"))
 # --8<-- [end:table-en]
 
 # --8<-- [start:table-zh]
+from torch import nn
+
+cell = nn.LSTMCell(input_size=3, hidden_size=5)  # set-up: from above
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 print(format_parameter_table(parameter_table(cell), language="zh"))

@@ -25,6 +25,9 @@ print("output[-1] equals h_n[-1]:", torch.equal(output[-1], h_n[-1]))
 # --8<-- [end:tensors]
 
 # --8<-- [start:by-hand]
+import torch
+from torch import nn
+
 from rnn_guide import reference
 
 torch.manual_seed(0)
@@ -59,6 +62,15 @@ print("r, z, n by hand vs gru_cell and the module: max |Δ| < 1e-14")
 # --8<-- [start:update-gate]
 import copy
 
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and input from above
+f64 = torch.float64
+gru = nn.GRU(input_size=4, hidden_size=3, dtype=f64)
+x, h_0 = torch.randn(6, 2, 4, dtype=f64), torch.randn(1, 2, 3, dtype=f64)
+H = gru.hidden_size
+
 for bias in (20.0, -20.0):
     frozen = copy.deepcopy(gru)
     with torch.no_grad():
@@ -69,8 +81,22 @@ for bias in (20.0, -20.0):
 # --8<-- [end:update-gate]
 
 # --8<-- [start:variants]
+import torch
+from torch import nn
+
+from rnn_guide import reference
+
+torch.manual_seed(0)  # set-up: the layer and input from above
+f64 = torch.float64
+gru = nn.GRU(input_size=4, hidden_size=3, dtype=f64)
+x, h_0 = torch.randn(6, 2, 4, dtype=f64), torch.randn(1, 2, 3, dtype=f64)
+output, _ = gru(x, h_0)
+weights = (gru.weight_ih_l0, gru.weight_hh_l0)
+biases = (gru.bias_ih_l0, gru.bias_hh_l0)
+x_1, h = x[0], h_0[0]
+
 torch.set_printoptions(precision=4, sci_mode=False)
-with torch.no_grad():  # the weights, x_1 and h from above
+with torch.no_grad():
     # PyTorch: r * (W_hn h + b_hn); the paper: W_hn (r * h) + b_hn
     pytorch_h = reference.gru_cell(x_1, h, *weights, *biases)
     paper_h = reference.gru_cell_original(x_1, h, *weights, *biases)
@@ -82,6 +108,18 @@ print("module == gru_cell_original:", torch.allclose(output[0], paper_h))
 # --8<-- [end:variants]
 
 # --8<-- [start:biases]
+import copy
+
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and input from above
+f64 = torch.float64
+gru = nn.GRU(input_size=4, hidden_size=3, dtype=f64)
+x, h_0 = torch.randn(6, 2, 4, dtype=f64), torch.randn(1, 2, 3, dtype=f64)
+H = gru.hidden_size
+output, _ = gru(x, h_0)
+
 for folded in ("r, z", "r, z, n"):
     merged = copy.deepcopy(gru)
     blocks = 2 * H if folded == "r, z" else 3 * H  # rows of b_ih and b_hh
@@ -94,6 +132,13 @@ for folded in ("r, z", "r, z, n"):
 # --8<-- [end:biases]
 
 # --8<-- [start:proof]
+import torch
+from torch import nn
+
+from rnn_guide import reference
+
+torch.manual_seed(0)
+f64 = torch.float64
 configurations = [
     {},
     {"bias": False},
@@ -114,6 +159,8 @@ for options in configurations:
 # --8<-- [end:proof]
 
 # --8<-- [start:params-en]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 bigru = nn.GRU(input_size=4, hidden_size=3, bidirectional=True)
@@ -121,6 +168,8 @@ print(format_parameter_table(parameter_table(bigru), language="en"))
 # --8<-- [end:params-en]
 
 # --8<-- [start:params-zh]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 bigru = nn.GRU(input_size=4, hidden_size=3, bidirectional=True)
@@ -128,7 +177,11 @@ print(format_parameter_table(parameter_table(bigru), language="zh"))
 # --8<-- [end:params-zh]
 
 # --8<-- [start:count]
+from torch import nn
+
 from rnn_guide.shapes import parameter_count
+
+bigru = nn.GRU(input_size=4, hidden_size=3, bidirectional=True)  # set-up: from above
 
 H_in, H, D = 4, 3, 2  # bigru = nn.GRU(4, 3, bidirectional=True)
 per_direction = 3 * H * H_in + 3 * H * H + 2 * 3 * H  # weights, then biases
@@ -138,7 +191,13 @@ print("numel:          ", sum(p.numel() for p in bigru.parameters()))
 # --8<-- [end:count]
 
 # --8<-- [start:gates]
+import torch
+from torch import nn
+
+from rnn_guide import reference
+
 torch.manual_seed(0)
+f64 = torch.float64
 layer = nn.GRU(input_size=1, hidden_size=8, dtype=f64)
 signal = torch.zeros(40, 1, 1, dtype=f64)  # (L, N, H_in): two pulses
 signal[5:10] = 3.0

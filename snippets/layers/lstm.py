@@ -26,6 +26,9 @@ print("output[-1] equals h_n[-1]:", torch.equal(output[-1], h_n[-1]))
 # --8<-- [end:tensors]
 
 # --8<-- [start:gate-order]
+import torch
+from torch import nn
+
 from rnn_guide import reference
 
 torch.manual_seed(0)
@@ -67,6 +70,11 @@ print(f"i, o, f, g  vs the module:               max |Δ| = {wrong:.2f}")
 # --8<-- [end:gate-order]
 
 # --8<-- [start:forget-bias]
+import torch
+from torch import nn
+
+lstm = nn.LSTM(input_size=4, hidden_size=3)  # set-up: the layer from above
+H = lstm.hidden_size
 with torch.no_grad():
     lstm.bias_ih_l0[H : 2 * H] = 1.0  # b_if, the second block
     lstm.bias_hh_l0[H : 2 * H] = 0.0  # b_hf
@@ -75,6 +83,9 @@ print("b_if + b_hf:", b_f.tolist())
 # --8<-- [end:forget-bias]
 
 # --8<-- [start:proj]
+import torch
+from torch import nn
+
 torch.manual_seed(0)
 projected = nn.LSTM(input_size=4, hidden_size=6, proj_size=2)
 output, (h_n, c_n) = projected(torch.randn(5, 3, 4))  # L = 5, N = 3
@@ -98,6 +109,13 @@ for layer_type, size in ((nn.LSTM, 6), (nn.GRU, 2)):
 # --8<-- [end:proj]
 
 # --8<-- [start:proof]
+import torch
+from torch import nn
+
+from rnn_guide import reference
+
+torch.manual_seed(0)
+f64 = torch.float64
 configurations = [
     {},
     {"proj_size": 2},
@@ -120,19 +138,31 @@ for options in configurations:
 # --8<-- [end:proof]
 
 # --8<-- [start:params-en]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
+
+projected = nn.LSTM(input_size=4, hidden_size=6, proj_size=2)  # set-up: from above
 
 print(format_parameter_table(parameter_table(projected), language="en"))
 # --8<-- [end:params-en]
 
 # --8<-- [start:params-zh]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
+
+projected = nn.LSTM(input_size=4, hidden_size=6, proj_size=2)  # set-up: from above
 
 print(format_parameter_table(parameter_table(projected), language="zh"))
 # --8<-- [end:params-zh]
 
 # --8<-- [start:count]
+from torch import nn
+
 from rnn_guide.shapes import parameter_count
+
+projected = nn.LSTM(input_size=4, hidden_size=6, proj_size=2)  # set-up: from above
 
 H_in, H, P = 4, 6, 2  # projected = nn.LSTM(4, 6, proj_size=2)
 weights = 4 * H * H_in + 4 * H * P  # weight_ih (4H, H_in), weight_hh (4H, P)
@@ -144,7 +174,13 @@ print("numel:          ", sum(p.numel() for p in projected.parameters()))
 # --8<-- [end:count]
 
 # --8<-- [start:gates]
+import torch
+from torch import nn
+
+from rnn_guide import reference
+
 torch.manual_seed(0)
+f64 = torch.float64
 layer = nn.LSTM(input_size=1, hidden_size=8, dtype=f64)
 signal = torch.zeros(40, 1, 1, dtype=f64)  # (L, N, H_in): two pulses
 signal[5:10] = 3.0

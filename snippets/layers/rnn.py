@@ -48,6 +48,9 @@ print("output[-1] equals h_n[-1]:", torch.equal(output[-1], h_n[-1]))
 # --8<-- [end:tensors]
 
 # --8<-- [start:tanh-vs-relu]
+import torch
+from torch import nn
+
 torch.manual_seed(1)
 tanh_rnn = nn.RNN(1, 8, nonlinearity="tanh", dtype=torch.float64)
 relu_rnn = nn.RNN(1, 8, nonlinearity="relu", dtype=torch.float64)
@@ -73,8 +76,13 @@ except ValueError as error:
 # --8<-- [end:tanh-vs-relu]
 
 # --8<-- [start:cell-loop]
+import torch
+from torch import nn
+
 from rnn_guide import reference
 
+torch.manual_seed(0)
+x = torch.randn(6, 2, 4)  # set-up: (L, N, H_in) as above
 one = nn.RNN(input_size=4, hidden_size=3, nonlinearity="relu")
 out, _ = one(x)
 
@@ -89,6 +97,11 @@ print("loop == module output:", same)
 # --8<-- [end:cell-loop]
 
 # --8<-- [start:proof]
+import torch
+from torch import nn
+
+from rnn_guide import reference
+
 configurations = [
     {},
     {"nonlinearity": "relu"},
@@ -113,7 +126,15 @@ for options in configurations:
 # --8<-- [start:biases]
 import copy
 
-merged = copy.deepcopy(one)  # the relu layer of the loop above
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+x = torch.randn(6, 2, 4)  # set-up: the input and the relu layer of the loop above
+one = nn.RNN(input_size=4, hidden_size=3, nonlinearity="relu")
+out, _ = one(x)
+
+merged = copy.deepcopy(one)
 with torch.no_grad():
     merged.bias_ih_l0 += merged.bias_hh_l0  # fold b_hh into b_ih ...
     merged.bias_hh_l0.zero_()  # ... and drop it
@@ -121,21 +142,32 @@ print("same output:", torch.allclose(merged(x)[0], out, atol=1e-6))
 # --8<-- [end:biases]
 
 # --8<-- [start:params-en]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
+
+rnn = nn.RNN(input_size=4, hidden_size=3, num_layers=2)  # set-up: from above
 
 print(format_parameter_table(parameter_table(rnn), language="en"))
 # --8<-- [end:params-en]
 
 # --8<-- [start:params-zh]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
+
+rnn = nn.RNN(input_size=4, hidden_size=3, num_layers=2)  # set-up: from above
 
 print(format_parameter_table(parameter_table(rnn), language="zh"))
 # --8<-- [end:params-zh]
 
 # --8<-- [start:count]
+from torch import nn
+
 from rnn_guide.shapes import parameter_count
 
-H_in, H = 4, 3  # rnn = nn.RNN(input_size=4, hidden_size=3, num_layers=2)
+rnn = nn.RNN(input_size=4, hidden_size=3, num_layers=2)  # set-up: from above
+H_in, H = 4, 3
 layer_0 = H * H_in + H * H + 2 * H  # weight_ih, weight_hh, two biases
 layer_1 = H * H + H * H + 2 * H  # layer 1 reads layer 0's h_t: H features
 print("formula:        ", layer_0 + layer_1)

@@ -21,6 +21,14 @@ print("c_n   ", tuple(c_n.shape), " # (num_layers * D, N, H_cell)")
 # --8<-- [end:build]
 
 # --8<-- [start:proof]
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+L, N, H_in, H = 5, 3, 4, 6  # set-up: the sizes from above
+
+from torch import nn
+
 from rnn_guide import reference
 
 lstm64 = nn.LSTM(H_in, H, num_layers=2, bidirectional=True, dtype=torch.float64)
@@ -38,6 +46,15 @@ for module in (lstm64, gru64):
 # --8<-- [end:proof]
 
 # --8<-- [start:h-n-layout]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and its outputs from above
+L, N, H_in, H = 5, 3, 4, 6
+lstm = nn.LSTM(H_in, H, num_layers=2, bidirectional=True)
+x = torch.randn(L, N, H_in)
+output, (h_n, c_n) = lstm(x)
+
 D = 2
 for k in range(h_n.shape[0]):  # row k = layer * D + direction
     layer, direction = divmod(k, D)
@@ -49,6 +66,15 @@ print("h_n.view(...)[1, 1] is h_n[3]:", torch.equal(per_layer[1, 1], h_n[3]))
 # --8<-- [end:h-n-layout]
 
 # --8<-- [start:output-layout]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and its outputs from above
+L, N, H_in, H, D = 5, 3, 4, 6, 2
+lstm = nn.LSTM(H_in, H, num_layers=2, bidirectional=True)
+x = torch.randn(L, N, H_in)
+output, (h_n, c_n) = lstm(x)
+
 both = output.view(L, N, D, H)  # (L, N, D, H_out): split the features
 forward, backward = both[:, :, 0], both[:, :, 1]  # each (L, N, H_out)
 print("forward  = output[..., :H]:", torch.equal(forward, output[..., :H]))
@@ -64,6 +90,17 @@ assert torch.equal(forward[-1], h_n[-2]) and torch.equal(backward[0], h_n[-1])
 assert not torch.equal(backward[-1], h_n[-1])
 
 # --8<-- [start:batch-first]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and its outputs from above
+L, N, H_in, H, D = 5, 3, 4, 6, 2
+lstm = nn.LSTM(H_in, H, num_layers=2, bidirectional=True)
+x = torch.randn(L, N, H_in)
+output, (h_n, c_n) = lstm(x)
+
+from torch import nn
+
 lstm_bf = nn.LSTM(H_in, H, num_layers=2, bidirectional=True, batch_first=True)
 lstm_bf.load_state_dict(lstm.state_dict())  # same weights
 out_bf, (h_n_bf, _) = lstm_bf(x.transpose(0, 1))  # input (N, L, H_in)
@@ -76,6 +113,17 @@ print("backward ends at [:, 0, 1]: ", torch.equal(backward_end, h_n_bf[-1]))
 # --8<-- [end:batch-first]
 
 # --8<-- [start:classifier]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and its outputs from above
+L, N, H_in, H, D = 5, 3, 4, 6, 2
+lstm = nn.LSTM(H_in, H, num_layers=2, bidirectional=True)
+x = torch.randn(L, N, H_in)
+output, (h_n, c_n) = lstm(x)
+
+import torch
+
 # Top layer, both directions: the last two rows of h_n
 final = torch.cat([h_n[-2], h_n[-1]], dim=-1)  # (N, 2 * H_out)
 print("final", tuple(final.shape))
@@ -100,12 +148,20 @@ print("logits", tuple(classifier(final).shape))
 assert torch.equal(final, from_output) and not torch.equal(output[-1], final)
 
 # --8<-- [start:table-en]
+from torch import nn
+
+lstm = nn.LSTM(4, 6, num_layers=2, bidirectional=True)  # set-up: from above
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 print(format_parameter_table(parameter_table(lstm), language="en"))
 # --8<-- [end:table-en]
 
 # --8<-- [start:table-zh]
+from torch import nn
+
+lstm = nn.LSTM(4, 6, num_layers=2, bidirectional=True)  # set-up: from above
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 print(format_parameter_table(parameter_table(lstm), language="zh"))
@@ -115,6 +171,11 @@ real = {name: tuple(p.shape) for name, p in lstm.named_parameters()}
 assert real == {row.name: row.shape for row in parameter_table(lstm)}
 
 # --8<-- [start:count]
+from torch import nn
+
+H_in, H, D = 4, 6, 2  # set-up: the layer from above
+lstm = nn.LSTM(H_in, H, num_layers=2, bidirectional=True)
+
 from rnn_guide.shapes import parameter_count
 
 G = 4  # gates of an LSTM
@@ -126,6 +187,15 @@ print("numel:          ", sum(p.numel() for p in lstm.parameters()))
 # --8<-- [end:count]
 
 # --8<-- [start:plot-en]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and its outputs from above
+L, N, H_in, H, D = 5, 3, 4, 6, 2
+lstm = nn.LSTM(H_in, H, num_layers=2, bidirectional=True)
+x = torch.randn(L, N, H_in)
+output, (h_n, c_n) = lstm(x)
+
 from rnn_guide.plotting.layout import plot_state_layout
 
 # One sequence of the batch: output[:, 0] is (L, D * H), h_n[:, 0] is (4, H)
@@ -137,6 +207,15 @@ from rnn_guide.plotting import save_figure
 save_figure(fig, FIGURES / "stacked-state-layout-en.svg")
 
 # --8<-- [start:plot-zh]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and its outputs from above
+L, N, H_in, H, D = 5, 3, 4, 6, 2
+lstm = nn.LSTM(H_in, H, num_layers=2, bidirectional=True)
+x = torch.randn(L, N, H_in)
+output, (h_n, c_n) = lstm(x)
+
 from rnn_guide.plotting.layout import plot_state_layout
 
 # One sequence of the batch: output[:, 0] is (L, D * H), h_n[:, 0] is (4, H)

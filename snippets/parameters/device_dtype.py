@@ -4,14 +4,15 @@
 import torch
 from torch import nn
 
-from rnn_guide.shapes import parameter_count
-
 lstm = nn.LSTM(input_size=10, hidden_size=20)  # device=None, dtype=None
 print("device:", lstm.weight_ih_l0.device, " dtype:", lstm.weight_ih_l0.dtype)
 print("torch.get_default_dtype():", torch.get_default_dtype())
 # --8<-- [end:defaults]
 
 # --8<-- [start:dtype-mismatch]
+import torch
+from torch import nn
+
 double = nn.LSTM(input_size=10, hidden_size=20, dtype=torch.float64)
 x = torch.randn(5, 3, 10)  # float32, the default
 try:
@@ -22,6 +23,11 @@ print("x.double() works:", double(x.double())[0].dtype)
 # --8<-- [end:dtype-mismatch]
 
 # --8<-- [start:meta-device]
+import torch
+from torch import nn
+
+from rnn_guide.shapes import parameter_count
+
 # "meta" tensors have a shape and no storage: count a large model for free
 big = nn.LSTM(input_size=1024, hidden_size=4096, num_layers=4, device="meta")
 print(f"parameters: {parameter_count(big):,} on", big.weight_ih_l0.device)
@@ -33,6 +39,9 @@ except RuntimeError as error:
 # --8<-- [end:meta-device]
 
 # --8<-- [start:dtype-errors]
+import torch
+from torch import nn
+
 try:
     nn.LSTM(input_size=10, hidden_size=20, dtype=torch.int64)
 except RuntimeError as error:

@@ -28,6 +28,8 @@ print(
 # --8<-- [end:dropout-warning]
 
 # --8<-- [start:dropout-errors]
+from torch import nn
+
 for dropout in (1.5, -0.1, "0.1", True):
     try:
         nn.LSTM(input_size=10, hidden_size=20, num_layers=2, dropout=dropout)
@@ -36,6 +38,11 @@ for dropout in (1.5, -0.1, "0.1", True):
 # --8<-- [end:dropout-errors]
 
 # --8<-- [start:dropout-train-eval]
+import torch
+from torch import nn
+
+x = torch.randn(5, 3, 10)  # set-up: (L, N, H_in) as above
+
 torch.manual_seed(0)
 lstm = nn.LSTM(input_size=10, hidden_size=20, num_layers=2, dropout=0.5)
 no_dropout = nn.LSTM(input_size=10, hidden_size=20, num_layers=2)

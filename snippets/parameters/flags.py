@@ -21,6 +21,8 @@ print("bias=True,  zero input -> all zero:", bool((output == 0).all()))
 # --8<-- [end:bias]
 
 # --8<-- [start:bias-errors]
+from torch import nn
+
 try:
     nn.LSTM(input_size=10, hidden_size=20, bias=1)
 except TypeError as error:
@@ -28,6 +30,9 @@ except TypeError as error:
 # --8<-- [end:bias-errors]
 
 # --8<-- [start:batch-first]
+import torch
+from torch import nn
+
 torch.manual_seed(0)
 seq_first = nn.LSTM(input_size=10, hidden_size=20)
 batch_first = nn.LSTM(input_size=10, hidden_size=20, batch_first=True)
@@ -49,6 +54,12 @@ assert torch.allclose(h_bf, h_sf, atol=1e-6)
 # --8<-- [end:batch-first]
 
 # --8<-- [start:batch-first-errors]
+import torch
+from torch import nn
+
+batch_first = nn.LSTM(input_size=10, hidden_size=20, batch_first=True)  # set-up
+x = torch.randn(3, 5, 10)  # set-up: (N, L, H_in) as above
+
 h_0 = torch.zeros(3, 1, 20)  # batch-first layout (N, num_layers, H): wrong
 try:
     batch_first(x, (h_0, h_0))
@@ -63,6 +74,11 @@ except TypeError as error:
 # --8<-- [end:batch-first-errors]
 
 # --8<-- [start:bidirectional]
+import torch
+from torch import nn
+
+from rnn_guide.shapes import parameter_count
+
 torch.manual_seed(0)
 bi = nn.GRU(input_size=10, hidden_size=20, bidirectional=True)
 output, h_n = bi(torch.randn(5, 3, 10))
@@ -76,6 +92,9 @@ print("parameters:", parameter_count(one_way), "->", parameter_count(bi))
 # --8<-- [end:bidirectional]
 
 # --8<-- [start:bidirectional-truthy]
+import torch
+from torch import nn
+
 # Not type-checked when the layer is built: the string builds two directions
 surprise = nn.GRU(input_size=10, hidden_size=20, bidirectional="False")
 print(surprise, "parameters:", sum(p.numel() for p in surprise.parameters()))

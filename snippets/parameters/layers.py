@@ -16,6 +16,8 @@ for layer in range(3):  # layers above the first read hidden_size features
 # --8<-- [end:num-layers]
 
 # --8<-- [start:num-layers-table-en]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 two_layers = nn.GRU(input_size=10, hidden_size=20, num_layers=2)
@@ -23,6 +25,8 @@ print(format_parameter_table(parameter_table(two_layers), language="en"))
 # --8<-- [end:num-layers-table-en]
 
 # --8<-- [start:num-layers-table-zh]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
 
 two_layers = nn.GRU(input_size=10, hidden_size=20, num_layers=2)
@@ -30,6 +34,8 @@ print(format_parameter_table(parameter_table(two_layers), language="zh"))
 # --8<-- [end:num-layers-table-zh]
 
 # --8<-- [start:num-layers-errors]
+from torch import nn
+
 for num_layers in (0, 2.0):
     try:
         nn.GRU(input_size=10, hidden_size=20, num_layers=num_layers)
@@ -38,6 +44,9 @@ for num_layers in (0, 2.0):
 # --8<-- [end:num-layers-errors]
 
 # --8<-- [start:nonlinearity]
+import torch
+from torch import nn
+
 torch.manual_seed(0)
 x = 3 * torch.randn(20, 4, 8)  # large inputs show the ranges clearly
 for nonlinearity in ("tanh", "relu"):
@@ -48,6 +57,8 @@ for nonlinearity in ("tanh", "relu"):
 # --8<-- [end:nonlinearity]
 
 # --8<-- [start:nonlinearity-errors]
+from torch import nn
+
 attempts = {
     "nn.RNN, 'sigmoid'": lambda: nn.RNN(8, 16, nonlinearity="sigmoid"),
     "nn.RNN, 'ReLU'": lambda: nn.RNN(8, 16, nonlinearity="ReLU"),

@@ -20,6 +20,8 @@ print(f"{'nonlinearity':14}", repr(rnn.nonlinearity))
 # --8<-- [end:signature]
 
 # --8<-- [start:keywords]
+from torch import nn
+
 # 4th positional argument: nonlinearity for nn.RNN, bias for LSTM and GRU
 print(nn.LSTM(10, 20, 2, False))  # bias=False
 try:
@@ -30,12 +32,15 @@ print(nn.RNN(10, 20, num_layers=2, bias=False))  # keywords say what they mean
 # --8<-- [end:keywords]
 
 # --8<-- [start:summary]
+import inspect
 import warnings
 
 import torch
+from torch import nn
 
 from rnn_guide.shapes import expected_shapes, parameter_count
 
+signature = inspect.signature(nn.RNNBase.__init__)  # set-up: from above
 BASE = {"input_size": 10, "hidden_size": 20}  # e.g. nn.LSTM(10, 20)
 EXAMPLES = {  # one non-default value per parameter
     "input_size": 16,
@@ -108,10 +113,22 @@ def summary_table(language):
 
 # --8<-- [end:summary]
 
+from rnn_guide.shape_tables import parameter_summary_table
+
+# The blocks below that run alone take the table from rnn_guide: the same one
+assert summary_table("en") == parameter_summary_table("en")
+assert summary_table("zh") == parameter_summary_table("zh")
+
 # --8<-- [start:summary-en]
+from rnn_guide.shape_tables import parameter_summary_table
+
+summary_table = parameter_summary_table  # set-up: the function defined above
 print(summary_table("en"))
 # --8<-- [end:summary-en]
 
 # --8<-- [start:summary-zh]
+from rnn_guide.shape_tables import parameter_summary_table
+
+summary_table = parameter_summary_table  # set-up: the function defined above
 print(summary_table("zh"))
 # --8<-- [end:summary-zh]

@@ -17,18 +17,28 @@ assert shapes["output"] == output.shape and shapes["c_n"] == c_n.shape
 # --8<-- [end:proj-size]
 
 # --8<-- [start:proj-size-table-en]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
+
+lstm = nn.LSTM(input_size=10, hidden_size=20, proj_size=5)  # set-up: from above
 
 print(format_parameter_table(parameter_table(lstm), language="en"))
 # --8<-- [end:proj-size-table-en]
 
 # --8<-- [start:proj-size-table-zh]
+from torch import nn
+
 from rnn_guide.shapes import format_parameter_table, parameter_table
+
+lstm = nn.LSTM(input_size=10, hidden_size=20, proj_size=5)  # set-up: from above
 
 print(format_parameter_table(parameter_table(lstm), language="zh"))
 # --8<-- [end:proj-size-table-zh]
 
 # --8<-- [start:proj-size-errors]
+from torch import nn
+
 attempts = {
     "nn.GRU(10, 20, proj_size=5)": lambda: nn.GRU(10, 20, proj_size=5),
     "nn.RNN(10, 20, proj_size=0)": lambda: nn.RNN(10, 20, proj_size=0),

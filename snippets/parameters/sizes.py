@@ -20,6 +20,9 @@ except RuntimeError as error:
 # --8<-- [end:input-size]
 
 # --8<-- [start:hidden-size]
+import torch
+from torch import nn
+
 from rnn_guide.shapes import parameter_count
 
 # hidden_size is chosen freely: it need not match input_size
@@ -40,6 +43,7 @@ for cls in (nn.RNN, nn.GRU, nn.LSTM):
 
 # --8<-- [start:size-errors]
 import numpy as np
+from torch import nn
 
 for sizes in [
     {"input_size": 20, "hidden_size": 0},

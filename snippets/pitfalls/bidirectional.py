@@ -1,15 +1,5 @@
 """Pitfalls about bidirectional and stacked layers: concatenation, final states."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:merge-wrong]
 import torch
 from torch import nn
@@ -22,11 +12,16 @@ except TypeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:merge-wrong]
 
+from rnn_guide.errors import raised
+
 assert "merge_mode" in str(
-    _error(lambda: nn.LSTM(3, 5, bidirectional=True, merge_mode="sum"))
+    raised(lambda: nn.LSTM(3, 5, bidirectional=True, merge_mode="sum"))
 )
 
 # --8<-- [start:merge-right]
+import torch
+from torch import nn
+
 H = 5
 bi = nn.LSTM(input_size=3, hidden_size=H, bidirectional=True)
 x = torch.randn(4, 2, 3)  # (L=4, N=2, H_in=3)
@@ -54,6 +49,20 @@ print("sum of the directions", tuple(summed.shape))
 assert torch.allclose(output, concatenated)
 
 # --8<-- [start:bi-last-wrong]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and the batch from above
+H = 5
+bi = nn.LSTM(input_size=3, hidden_size=H, bidirectional=True)
+x = torch.randn(4, 2, 3)  # (L=4, N=2, H_in=3)
+output, (h_n, c_n) = bi(x)
+backward = nn.LSTM(3, H)  # the backward direction as a one-way layer
+weights = bi.state_dict()
+backward.load_state_dict(
+    {k[: -len("_reverse")]: w for k, w in weights.items() if "_reverse" in k}
+)
+
 last = output[-1]  # (N, 2H); with batch_first=True: output[:, -1]
 one_step, _ = backward(x[-1:])  # backward direction, after reading x[-1] only
 after_one = torch.allclose(last[:, H:], one_step[0])
@@ -66,6 +75,15 @@ assert torch.allclose(last[:, H:], one_step[0])
 assert not torch.allclose(last[:, H:], h_n[1])
 
 # --8<-- [start:bi-last-right]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and the batch from above
+H = 5
+bi = nn.LSTM(input_size=3, hidden_size=H, bidirectional=True)
+x = torch.randn(4, 2, 3)  # (L=4, N=2, H_in=3)
+output, (h_n, c_n) = bi(x)
+
 final = torch.cat([h_n[-2], h_n[-1]], dim=1)  # last layer: forward, backward
 print("final", tuple(final.shape))  # (N, 2 * hidden_size)
 
@@ -77,6 +95,9 @@ print("equal:", torch.equal(final, from_output))
 assert torch.equal(final, from_output)
 
 # --8<-- [start:squeeze-wrong]
+import torch
+from torch import nn
+
 fc = nn.Linear(16, 1)
 for num_layers, bidirectional in [(1, False), (2, False), (1, True)]:
     rnn = nn.RNN(8, 16, num_layers=num_layers, bidirectional=bidirectional)
@@ -93,6 +114,10 @@ assert fc(squeezed).shape == (2, 4, 1)
 
 
 # --8<-- [start:squeeze-right]
+import torch
+from torch import nn
+
+
 def final_state(h_n, num_layers, bidirectional):
     """Last layer's final state(s): (num_layers * D, N, H) -> (N, D * H)."""
     D = 2 if bidirectional else 1

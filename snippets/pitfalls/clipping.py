@@ -30,6 +30,26 @@ def flat_grad():  # every gradient element in one vector
 # --8<-- [end:setup]
 
 # --8<-- [start:norm]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the model, the data and the two helpers from above
+lstm = nn.LSTM(input_size=1, hidden_size=8)
+head = nn.Linear(8, 1)
+params = [*lstm.parameters(), *head.parameters()]
+x = torch.randn(20, 4, 1)  # (L, N, H_in)
+target = 50 * torch.randn(4, 1)  # large targets give a large gradient
+
+
+def compute_loss():
+    output, _ = lstm(x)
+    return ((head(output[-1]) - target) ** 2).mean()
+
+
+def flat_grad():  # every gradient element in one vector
+    return torch.cat([p.grad.flatten() for p in params])
+
+
 for p in params:
     p.grad = None
 compute_loss().backward()
@@ -49,6 +69,29 @@ assert abs(after.norm() - 1.0) < 1e-4 and after.abs().max() < 1.0
 assert torch.allclose(ratio, ratio[0].expand_as(ratio), rtol=1e-5)
 
 # --8<-- [start:value]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the model, the data and the two helpers from above
+lstm = nn.LSTM(input_size=1, hidden_size=8)
+head = nn.Linear(8, 1)
+params = [*lstm.parameters(), *head.parameters()]
+x = torch.randn(20, 4, 1)  # (L, N, H_in)
+target = 50 * torch.randn(4, 1)  # large targets give a large gradient
+
+
+def compute_loss():
+    output, _ = lstm(x)
+    return ((head(output[-1]) - target) ** 2).mean()
+
+
+def flat_grad():  # every gradient element in one vector
+    return torch.cat([p.grad.flatten() for p in params])
+
+
+compute_loss().backward()  # set-up: the unclipped gradient from above
+before = flat_grad()
+
 for p in params:
     p.grad = None
 compute_loss().backward()
@@ -65,6 +108,9 @@ print(f"cosine(before, after) = {cosine:.4f}  # < 1: the direction changed")
 assert by_value.abs().max() == 1.0 and cosine < 0.999
 
 # --8<-- [start:two-d]
+import torch
+from torch import nn
+
 g = torch.tensor([2.4, 1.2])
 w = torch.zeros(2, requires_grad=True)  # a two-element "model"
 w.grad = g.clone()
@@ -80,6 +126,18 @@ print("clip_grad_value_", by_value_2d)
 # --8<-- [end:two-d]
 
 # --8<-- [start:plot-en]
+import torch
+from torch import nn
+
+g = torch.tensor([2.4, 1.2])  # set-up: the gradient and its clipped versions
+w = torch.zeros(2, requires_grad=True)
+w.grad = g.clone()
+nn.utils.clip_grad_norm_([w], max_norm=1.0)
+by_norm = w.grad.clone()
+w.grad = g.clone()
+nn.utils.clip_grad_value_([w], clip_value=1.0)
+by_value_2d = w.grad.clone()
+
 from rnn_guide.plotting.pitfalls import plot_gradient_clipping
 
 fig = plot_gradient_clipping(
@@ -90,6 +148,18 @@ fig = plot_gradient_clipping(
 save_en = fig
 
 # --8<-- [start:plot-zh]
+import torch
+from torch import nn
+
+g = torch.tensor([2.4, 1.2])  # set-up: the gradient and its clipped versions
+w = torch.zeros(2, requires_grad=True)
+w.grad = g.clone()
+nn.utils.clip_grad_norm_([w], max_norm=1.0)
+by_norm = w.grad.clone()
+w.grad = g.clone()
+nn.utils.clip_grad_value_([w], clip_value=1.0)
+by_value_2d = w.grad.clone()
+
 from rnn_guide.plotting.pitfalls import plot_gradient_clipping
 
 fig = plot_gradient_clipping(
@@ -103,6 +173,27 @@ save_figure(save_en, FIGURES / "pitfalls-clipping-en.svg")
 save_figure(fig, FIGURES / "pitfalls-clipping-zh.svg")
 
 # --8<-- [start:before-backward-wrong]
+import torch
+from torch import nn
+from torch.nn.utils import parameters_to_vector
+
+torch.manual_seed(0)  # set-up: the model, the data and the two helpers from above
+lstm = nn.LSTM(input_size=1, hidden_size=8)
+head = nn.Linear(8, 1)
+params = [*lstm.parameters(), *head.parameters()]
+x = torch.randn(20, 4, 1)  # (L, N, H_in)
+target = 50 * torch.randn(4, 1)  # large targets give a large gradient
+
+
+def compute_loss():
+    output, _ = lstm(x)
+    return ((head(output[-1]) - target) ** 2).mean()
+
+
+def flat_grad():  # every gradient element in one vector
+    return torch.cat([p.grad.flatten() for p in params])
+
+
 optimizer = torch.optim.SGD(params, lr=0.01)
 start = parameters_to_vector(params).detach()
 
@@ -122,6 +213,32 @@ assert seen == 0 and used > 1.0
 assert abs(update.norm() / 0.01 - used) < 1e-3 * used
 
 # --8<-- [start:before-backward-right]
+import torch
+from torch import nn
+from torch.nn.utils import parameters_to_vector
+
+torch.manual_seed(0)  # set-up: the model, the data and the two helpers from above
+lstm = nn.LSTM(input_size=1, hidden_size=8)
+head = nn.Linear(8, 1)
+params = [*lstm.parameters(), *head.parameters()]
+x = torch.randn(20, 4, 1)  # (L, N, H_in)
+target = 50 * torch.randn(4, 1)  # large targets give a large gradient
+
+
+def compute_loss():
+    output, _ = lstm(x)
+    return ((head(output[-1]) - target) ** 2).mean()
+
+
+def flat_grad():  # every gradient element in one vector
+    return torch.cat([p.grad.flatten() for p in params])
+
+
+optimizer = torch.optim.SGD(params, lr=0.01)  # set-up: and the unclipped step above
+optimizer.zero_grad()
+compute_loss().backward()
+optimizer.step()
+
 start = parameters_to_vector(params).detach()
 
 optimizer.zero_grad()

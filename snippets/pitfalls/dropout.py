@@ -26,6 +26,14 @@ assert torch.equal(lstm(x)[0], plain(x)[0])
 
 
 # --8<-- [start:one-layer-right]
+import warnings
+
+import torch
+from torch import nn
+
+x = torch.randn(6, 4, 10)  # set-up: (L, N, H_in) as above
+
+
 class Encoder(nn.Module):
     """One recurrent layer, dropout on its output."""
 
@@ -50,6 +58,11 @@ print("two training-mode runs differ:", not torch.equal(encoder(x), encoder(x)))
 assert not caught
 
 # --8<-- [start:eval-wrong]
+import torch
+from torch import nn
+
+x = torch.randn(6, 4, 10)  # set-up: (L, N, H_in) as above
+
 torch.manual_seed(0)
 lstm = nn.LSTM(input_size=10, hidden_size=20, num_layers=2, dropout=0.5)
 print("a new module is in training mode:", lstm.training)
@@ -61,6 +74,13 @@ print("two predictions of one input are equal:", torch.equal(first, second))
 assert not torch.equal(first, second)
 
 # --8<-- [start:eval-right]
+import torch
+from torch import nn
+
+x = torch.randn(6, 4, 10)  # set-up: the batch and the layer from above
+torch.manual_seed(0)
+lstm = nn.LSTM(input_size=10, hidden_size=20, num_layers=2, dropout=0.5)
+
 lstm.eval()  # switches off the dropout between layers
 with torch.no_grad():
     first, second = lstm(x)[0], lstm(x)[0]

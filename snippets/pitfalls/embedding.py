@@ -1,15 +1,5 @@
 """Pitfall: nn.Embedding's first argument is the vocabulary size."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:wrong]
 import torch
 from torch import nn
@@ -26,9 +16,16 @@ except IndexError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:wrong]
 
-assert "index out of range" in str(_error(lambda: embedding(tokens)))
+from rnn_guide.errors import raised
+
+assert "index out of range" in str(raised(lambda: embedding(tokens)))
 
 # --8<-- [start:right]
+import torch
+from torch import nn
+
+tokens = torch.tensor([[12, 857, 4031]])  # set-up: ids from above
+
 vocab_size = 10_000  # number of distinct tokens (rows of the table)
 embedding_dim = 100  # length of each token's vector = the RNN's input_size
 hidden_size = 256  # independent of both

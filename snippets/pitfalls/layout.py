@@ -1,15 +1,5 @@
 """Pitfalls about layouts: batch_first, output[:, -1], h_0."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:last-sample-wrong]
 import torch
 from torch import nn
@@ -28,6 +18,14 @@ print("equals every step of sequence 2:", torch.equal(last, output[:, 2]))
 assert last.shape == (6, 8) and torch.equal(last, output[:, 2])
 
 # --8<-- [start:last-sample-right]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and the batch from above
+rnn = nn.RNN(input_size=4, hidden_size=8)  # batch_first=False: (L, N, H_in)
+x = torch.randn(6, 3, 4)  # 6 time steps, 3 sequences
+output, h_n = rnn(x)  # output: (6, 3, 8)
+
 last = output[-1]  # (N, H_out): step L-1 of every sequence
 print("output[-1]", tuple(last.shape), "== h_n[-1]", torch.equal(last, h_n[-1]))
 
@@ -40,6 +38,9 @@ print("batch_first output[:, -1, :]", tuple(last_bf.shape))
 assert torch.equal(last_bf, h_n_bf[-1])
 
 # --8<-- [start:mixing-wrong]
+import torch
+from torch import nn
+
 torch.manual_seed(0)
 embedding = nn.Embedding(50, 4)
 fc = nn.Linear(8, 2)
@@ -71,6 +72,24 @@ print("text 1 moves when text 1 is edited (t<5):", moves(edit_1))
 assert moves(edit_0) and not moves(edit_1)
 
 # --8<-- [start:mixing-right]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: embedding, head, texts and moves() from above
+embedding = nn.Embedding(50, 4)
+fc = nn.Linear(8, 2)
+tokens = torch.randint(0, 50, (3, 6))  # 3 texts of 6 tokens
+edit_0 = tokens.clone()
+edit_0[0] = (tokens[0] + 1) % 50  # other words in text 0
+edit_1 = tokens.clone()
+edit_1[1, :5] = (tokens[1, :5] + 1) % 50  # other words in text 1, but its last
+
+
+@torch.no_grad()
+def moves(edited):  # does the prediction for text 1 change?
+    return not torch.equal(predict(tokens)[1], predict(edited)[1])
+
+
 rnn = nn.RNN(4, 8, batch_first=True)  # tokens are (N, L): say so
 
 
@@ -87,6 +106,9 @@ print("text 1 moves when text 1 is edited (t<5):", moves(edit_1))
 assert not moves(edit_0) and moves(edit_1)
 
 # --8<-- [start:output-size-wrong]
+import torch
+from torch import nn
+
 lstm = nn.LSTM(input_size=50, hidden_size=20, batch_first=True)
 x = torch.randn(32, 10, 50)  # (N, L, H_in)
 output, (h_n, c_n) = lstm(x)
@@ -97,9 +119,16 @@ except RuntimeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:output-size-wrong]
 
-assert "cannot be multiplied" in str(_error(lambda: head(output)))
+from rnn_guide.errors import raised
+
+assert "cannot be multiplied" in str(raised(lambda: head(output)))
 
 # --8<-- [start:output-size-right]
+import torch
+from torch import nn
+
+x = torch.randn(32, 10, 50)  # set-up: (N, L, H_in) as above
+
 for bidirectional in (False, True):
     lstm = nn.LSTM(50, 20, batch_first=True, bidirectional=bidirectional)
     output, (h_n, c_n) = lstm(x)  # output: (N, L, D * hidden_size)
@@ -111,6 +140,9 @@ for bidirectional in (False, True):
 # --8<-- [end:output-size-right]
 
 # --8<-- [start:h0-wrong]
+import torch
+from torch import nn
+
 gru = nn.GRU(input_size=4, hidden_size=6, num_layers=2, batch_first=True)
 x = torch.randn(3, 5, 4)  # (N=3, L=5, H_in=4)
 h_0 = torch.zeros(3, 2, 6)  # batch first, "like x"
@@ -128,11 +160,17 @@ print("no error; same as the intended h_0:", torch.equal(out_wrong, out_right))
 # --8<-- [end:h0-wrong]
 
 assert "Expected hidden size (2, 3, 6)" in str(
-    _error(lambda: gru(x, torch.zeros(3, 2, 6)))
+    raised(lambda: gru(x, torch.zeros(3, 2, 6)))
 )
 assert not torch.equal(out_wrong, out_right)
 
 # --8<-- [start:h0-right]
+import torch
+from torch import nn
+
+gru = nn.GRU(input_size=4, hidden_size=6, num_layers=2, batch_first=True)  # set-up
+x = torch.randn(3, 5, 4)  # set-up: (N=3, L=5, H_in=4) as above
+
 h_0 = torch.zeros(2, 3, 6)  # (num_layers * D, N, H_out), batch_first or not
 output, h_n = gru(x, h_0)
 print("input", tuple(x.shape), " h_0", tuple(h_0.shape))

@@ -51,7 +51,23 @@ for batch, lengths, y in loader:  # tokens (N, L), lengths (N,), labels (N,)
 # --8<-- [end:right]
 
 # --8<-- [start:plain]
+import torch
 from torch.nn.utils.rnn import pad_sequence
+
+from rnn_guide.text import EncodedTexts, Vocab, collate_padded, encode, tokenize_en
+
+texts = [  # set-up: the data set from above
+    "A wonderful, moving film.",
+    "Dull. I left early.",
+    "The plot makes no sense at all and the acting is wooden.",
+    "Great cast, great music, great fun!",
+    "Not worth the ticket.",
+    "I would watch it again tomorrow.",
+]
+labels = [1, 0, 0, 1, 0, 1]
+tokens = [tokenize_en(t) for t in texts]
+vocab = Vocab.build(tokens, max_size=10_000)
+dataset = EncodedTexts([encode(t, vocab) for t in tokens], labels)
 
 
 def collate(batch):  # the same collate_fn in plain PyTorch

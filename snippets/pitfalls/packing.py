@@ -1,15 +1,5 @@
 """Pitfalls with padded batches: output[:, -1], lengths on the GPU, unsorted lengths."""
 
-
-def _error(call):
-    """The exception that call() raises; used by the hidden assertions."""
-    try:
-        call()
-    except Exception as error:
-        return error
-    raise AssertionError("expected an exception")
-
-
 # --8<-- [start:padded-wrong]
 import torch
 from torch import nn
@@ -46,6 +36,18 @@ assert not torch.allclose(output[1:, -1], alone[1:], atol=1e-3)
 assert torch.equal(unpacked[1:, -1], torch.zeros(2, 3))
 
 # --8<-- [start:padded-right]
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+
+torch.manual_seed(0)  # set-up: the layer and the padded batch from above
+gru = nn.GRU(input_size=2, hidden_size=3, batch_first=True)
+seqs = [torch.randn(5, 2), torch.randn(3, 2), torch.randn(2, 2)]
+lengths = torch.tensor([5, 3, 2])
+padded = pad_sequence(seqs, batch_first=True)  # (3, 5, 2), zeros after each end
+with torch.no_grad():  # set-up: each sequence's true final state, as above
+    alone = torch.stack([gru(s.unsqueeze(0))[1][0, 0] for s in seqs])
+
 with torch.no_grad():
     packed = pack_padded_sequence(
         padded, lengths, batch_first=True, enforce_sorted=False
@@ -66,6 +68,16 @@ assert torch.allclose(h_n[-1], alone, atol=1e-6)
 assert torch.allclose(picked, alone, atol=1e-6)
 
 # --8<-- [start:lengths-wrong]
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+
+torch.manual_seed(0)  # set-up: the layer and the padded batch from above
+gru = nn.GRU(input_size=2, hidden_size=3, batch_first=True)
+seqs = [torch.randn(5, 2), torch.randn(3, 2), torch.randn(2, 2)]
+lengths = torch.tensor([5, 3, 2])
+padded = pad_sequence(seqs, batch_first=True)  # (3, 5, 2), zeros after each end
+
 # lengths computed on the accelerator, e.g. (tokens != 0).sum(1) on a GPU.
 # PyTorch's "meta" device stands in for the GPU here: same check, same message.
 lengths_on_device = lengths.to("meta")
@@ -75,16 +87,28 @@ except RuntimeError as e:
     print(f"{type(e).__name__}: {e}")
 # --8<-- [end:lengths-wrong]
 
+from rnn_guide.errors import raised
+
 assert "should be a 1D CPU int64 tensor" in str(
-    _error(lambda: pack_padded_sequence(padded, lengths_on_device, batch_first=True))
+    raised(lambda: pack_padded_sequence(padded, lengths_on_device, batch_first=True))
 )
 if torch.cuda.is_available():  # on a GPU machine, check the real thing (silently)
-    error = _error(
+    error = raised(
         lambda: pack_padded_sequence(padded.cuda(), lengths.cuda(), batch_first=True)
     )
     assert isinstance(error, RuntimeError) and "1D CPU int64 tensor" in str(error)
 
 # --8<-- [start:lengths-right]
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+
+torch.manual_seed(0)  # set-up: the layer and the padded batch from above
+gru = nn.GRU(input_size=2, hidden_size=3, batch_first=True)
+seqs = [torch.randn(5, 2), torch.randn(3, 2), torch.randn(2, 2)]
+lengths = torch.tensor([5, 3, 2])
+padded = pad_sequence(seqs, batch_first=True)  # (3, 5, 2), zeros after each end
+
 # the padded data may live on the GPU; the lengths go to the CPU
 packed = pack_padded_sequence(padded, lengths.cpu(), batch_first=True)
 print("batch_sizes", packed.batch_sizes)
@@ -95,6 +119,16 @@ print("batch_sizes", packed.batch_sizes)
 # --8<-- [end:lengths-right]
 
 # --8<-- [start:unsorted-wrong]
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+
+torch.manual_seed(0)  # set-up: the layer and the padded batch from above
+gru = nn.GRU(input_size=2, hidden_size=3, batch_first=True)
+seqs = [torch.randn(5, 2), torch.randn(3, 2), torch.randn(2, 2)]
+lengths = torch.tensor([5, 3, 2])
+padded = pad_sequence(seqs, batch_first=True)  # (3, 5, 2), zeros after each end
+
 order = [2, 0, 1]  # a batch as it comes from a shuffled DataLoader
 batch, batch_lengths = padded[order], lengths[order]  # lengths [2, 5, 3]
 try:
@@ -104,10 +138,24 @@ except RuntimeError as e:
 # --8<-- [end:unsorted-wrong]
 
 assert "must be sorted in decreasing order" in str(
-    _error(lambda: pack_padded_sequence(batch, batch_lengths, batch_first=True))
+    raised(lambda: pack_padded_sequence(batch, batch_lengths, batch_first=True))
 )
 
 # --8<-- [start:unsorted-right]
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+
+torch.manual_seed(0)  # set-up: the layer and the padded batch from above
+gru = nn.GRU(input_size=2, hidden_size=3, batch_first=True)
+seqs = [torch.randn(5, 2), torch.randn(3, 2), torch.randn(2, 2)]
+lengths = torch.tensor([5, 3, 2])
+padded = pad_sequence(seqs, batch_first=True)  # (3, 5, 2), zeros after each end
+with torch.no_grad():  # set-up: each sequence's true final state, as above
+    alone = torch.stack([gru(s.unsqueeze(0))[1][0, 0] for s in seqs])
+order = [2, 0, 1]  # set-up: the shuffled batch from above
+batch, batch_lengths = padded[order], lengths[order]  # lengths [2, 5, 3]
+
 packed = pack_padded_sequence(
     batch, batch_lengths, batch_first=True, enforce_sorted=False
 )

@@ -13,6 +13,8 @@ print(type(w).__module__ + "." + type(w).__name__, w.requires_grad)
 assert type(x) is torch.Tensor and type(w) is torch.Tensor
 
 # --8<-- [start:right]
+import torch
+
 x = torch.randn(100, 32, 20)  # inputs: plain tensors
 w = torch.randn(3, requires_grad=True)  # tracked by autograd
 (w * 2).sum().backward()

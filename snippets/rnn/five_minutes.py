@@ -22,6 +22,14 @@ print("output[-1] equals h_n[-1]:", torch.equal(output[-1], h_n[-1]))
 # --8<-- [end:build]
 
 # --8<-- [start:by-hand]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer and the batch from above
+rnn = nn.RNN(input_size=3, hidden_size=5, num_layers=1, nonlinearity="tanh")
+x = torch.randn(7, 2, 3)
+output, h_n = rnn(x)
+
 h = torch.zeros(2, 5)  # h_0 for a batch of 2
 for t in range(x.shape[0]):
     h = torch.tanh(
@@ -35,14 +43,21 @@ print("same as h_n:", torch.allclose(h, h_n[0], atol=1e-6))
 # --8<-- [end:by-hand]
 
 # --8<-- [start:parameters]
+from torch import nn
+
+rnn = nn.RNN(input_size=3, hidden_size=5, num_layers=1)  # set-up: from above
 for name, parameter in rnn.named_parameters():
     print(f"{name:13} {tuple(parameter.shape)}")
 print("parameters:", sum(p.numel() for p in rnn.parameters()))
 # --8<-- [end:parameters]
 
 # --8<-- [start:plot]
+import torch
+from torch import nn
+
 from rnn_guide.plotting import plot_hidden_trajectory, save_figure
 
+torch.manual_seed(0)
 # One period of a sine wave: (L, N, H_in) = (40, 1, 1)
 signal = torch.sin(torch.linspace(0, 6.28, 40)).reshape(40, 1, 1)
 wave_rnn = nn.RNN(input_size=1, hidden_size=4)

@@ -21,6 +21,11 @@ print("h_n.transpose(0, 1)", tuple(batch_major.shape))
 # --8<-- [end:never-batch-first]
 
 # --8<-- [start:silent]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the batch-first layer from above
+gru = nn.GRU(input_size=4, hidden_size=6, num_layers=2, batch_first=True)
 x2 = torch.randn(2, 5, 4)  # N = 2 = num_layers * D: both layouts (2, 2, 6)
 h_0 = torch.randn(2, 2, 6)  # a real initial state, in the right layout
 right, _ = gru(x2, h_0)
@@ -31,6 +36,9 @@ print("same output:", torch.equal(right, wrong))
 assert not torch.equal(right, wrong)
 
 # --8<-- [start:messages]
+import torch
+from torch import nn
+
 lstm = nn.LSTM(input_size=20, hidden_size=16, num_layers=2)
 x = torch.randn(7, 3, 20)  # (L, N, H_in)
 h_0 = c_0 = torch.zeros(2, 3, 16)  # (num_layers * D, N, H_out)
@@ -53,7 +61,11 @@ for number, mistake in enumerate(mistakes, start=1):
 # --8<-- [end:messages]
 
 # --8<-- [start:expected]
+from torch import nn
+
 from rnn_guide.shapes import expected_shapes
+
+lstm = nn.LSTM(input_size=20, hidden_size=16, num_layers=2)  # set-up: from above
 
 for name, shape in expected_shapes(lstm, seq_len=7, batch_size=3).items():
     if not name.startswith(("weight", "bias")):  # skip the parameters

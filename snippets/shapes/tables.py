@@ -48,19 +48,46 @@ for case, options in CASES.items():
     )  # fmt: skip
 # --8<-- [end:rules]
 
+from rnn_guide.shape_tables import (
+    cell_shape_rules,
+    example_rows,
+    layer_shape_rules,
+    weight_formula_rows,
+)
+
+# The blocks below that run alone take their tables from rnn_guide: the same ones
+assert rules == layer_shape_rules()
+
 # --8<-- [start:rules-en]
+from rnn_guide.shape_tables import LAYER_TENSORS as TENSORS
+from rnn_guide.shape_tables import LAYOUTS as CASES
+from rnn_guide.shape_tables import layer_shape_rules
+from rnn_guide.shape_tables import markdown_table as markdown
+
+rules = layer_shape_rules()  # set-up: the shapes worked out above
+
 headers = ["Tensor", "batched", "`batch_first=True`", "unbatched"]
 rows = [[f"`{t}`", *(rules[case][t] for case in CASES)] for t in TENSORS]
 print(markdown(headers, rows))
 # --8<-- [end:rules-en]
 
 # --8<-- [start:rules-zh]
+from rnn_guide.shape_tables import LAYER_TENSORS as TENSORS
+from rnn_guide.shape_tables import LAYOUTS as CASES
+from rnn_guide.shape_tables import layer_shape_rules
+from rnn_guide.shape_tables import markdown_table as markdown
+
+rules = layer_shape_rules()  # set-up: the shapes worked out above
+
 headers = ["张量", "批量输入", "`batch_first=True`", "非批量输入"]
 rows = [[f"`{t}`", *(rules[case][t] for case in CASES)] for t in TENSORS]
 print(markdown(headers, rows))
 # --8<-- [end:rules-zh]
 
 # --8<-- [start:examples]
+import torch
+from torch import nn
+
 from rnn_guide.shapes import expected_shapes
 
 EXAMPLES = [  # (module, batch size N; None for an unbatched input)
@@ -84,17 +111,55 @@ for module, batch in EXAMPLES:
     examples.append([f"`nn.{module!r}`", n, *cells])
 # --8<-- [end:examples]
 
+assert examples == example_rows(EXAMPLES)
+
 # --8<-- [start:examples-en]
+from torch import nn
+
+from rnn_guide.shape_tables import example_rows
+from rnn_guide.shape_tables import markdown_table as markdown
+
+examples = example_rows([  # set-up: the modules run above
+    (nn.RNN(10, 20), 3),
+    (nn.GRU(10, 20, batch_first=True), 3),
+    (nn.LSTM(10, 20, num_layers=2), 3),
+    (nn.LSTM(10, 20, num_layers=2, batch_first=True, bidirectional=True), 3),
+    (nn.LSTM(10, 20, proj_size=8), 3),
+    (nn.GRU(10, 20, bidirectional=True), None),
+])  # fmt: skip
+
 headers = ["Module (L = 5)", "N", "input", "output", "h_0, h_n", "c_0, c_n"]
 print(markdown(headers, examples))
 # --8<-- [end:examples-en]
 
 # --8<-- [start:examples-zh]
+from torch import nn
+
+from rnn_guide.shape_tables import example_rows
+from rnn_guide.shape_tables import markdown_table as markdown
+
+examples = example_rows([  # set-up: the modules run above
+    (nn.RNN(10, 20), 3),
+    (nn.GRU(10, 20, batch_first=True), 3),
+    (nn.LSTM(10, 20, num_layers=2), 3),
+    (nn.LSTM(10, 20, num_layers=2, batch_first=True, bidirectional=True), 3),
+    (nn.LSTM(10, 20, proj_size=8), 3),
+    (nn.GRU(10, 20, bidirectional=True), None),
+])  # fmt: skip
+
 headers = ["模块（L = 5）", "N", "input", "output", "h_0、h_n", "c_0、c_n"]
 print(markdown(headers, examples))
 # --8<-- [end:examples-zh]
 
 # --8<-- [start:cells]
+import torch
+from torch import nn
+
+from rnn_guide.shape_tables import SIZES
+from rnn_guide.shape_tables import symbolic_shape as symbolic
+from rnn_guide.shapes import expected_shapes_for
+
+N, H_in, H_cell = SIZES["N"], SIZES["H_in"], SIZES["H_cell"]  # set-up: from above
 CELL_TENSORS = ["input", "h_0", "c_0", "h_1", "c_1"]
 cell_rules = {}
 for case, batch in {"batched": N, "unbatched": None}.items():
@@ -110,20 +175,37 @@ for case, batch in {"batched": N, "unbatched": None}.items():
     assert (h_1.shape, c_1.shape) == (shapes["h_1"], shapes["c_1"])
 # --8<-- [end:cells]
 
+assert cell_rules == cell_shape_rules()
+
 # --8<-- [start:cells-en]
+from rnn_guide.shape_tables import CELL_TENSORS, cell_shape_rules
+from rnn_guide.shape_tables import markdown_table as markdown
+
+cell_rules = cell_shape_rules()  # set-up: the shapes worked out above
+
 headers = ["Tensor", "batched", "unbatched"]
 rows = [[f"`{t}`", *(r[t] for r in cell_rules.values())] for t in CELL_TENSORS]
 print(markdown(headers, rows))
 # --8<-- [end:cells-en]
 
 # --8<-- [start:cells-zh]
+from rnn_guide.shape_tables import CELL_TENSORS, cell_shape_rules
+from rnn_guide.shape_tables import markdown_table as markdown
+
+cell_rules = cell_shape_rules()  # set-up: the shapes worked out above
+
 headers = ["张量", "批量输入", "非批量输入"]
 rows = [[f"`{t}`", *(r[t] for r in cell_rules.values())] for t in CELL_TENSORS]
 print(markdown(headers, rows))
 # --8<-- [end:cells-zh]
 
 # --8<-- [start:weights]
+from torch import nn
+
+from rnn_guide.shape_tables import SIZES
 from rnn_guide.shapes import parameter_table_for
+
+H_in, H_cell, P = SIZES["H_in"], SIZES["H_cell"], SIZES["H_out"]  # set-up: from above
 
 COLUMNS = {"RNN": ("RNN", 0), "GRU": ("GRU", 0), "LSTM": ("LSTM", 0)}
 COLUMNS["LSTM, proj_size = P"] = ("LSTM", P)
@@ -154,10 +236,24 @@ weight_rows = [
 ]
 # --8<-- [end:weights]
 
+assert weight_rows == weight_formula_rows()
+
 # --8<-- [start:weights-en]
+from rnn_guide.shape_tables import WEIGHT_COLUMNS as COLUMNS
+from rnn_guide.shape_tables import markdown_table as markdown
+from rnn_guide.shape_tables import weight_formula_rows
+
+weight_rows = weight_formula_rows()  # set-up: the formulas worked out above
+
 print(markdown(["Parameter", *COLUMNS], weight_rows))
 # --8<-- [end:weights-en]
 
 # --8<-- [start:weights-zh]
+from rnn_guide.shape_tables import WEIGHT_COLUMNS as COLUMNS
+from rnn_guide.shape_tables import markdown_table as markdown
+from rnn_guide.shape_tables import weight_formula_rows
+
+weight_rows = weight_formula_rows()  # set-up: the formulas worked out above
+
 print(markdown(["参数", *COLUMNS], weight_rows))
 # --8<-- [end:weights-zh]

@@ -32,6 +32,9 @@ print("by value (clip_value=1):", a.grad, b.grad)
 assert torch.allclose(a.grad, torch.tensor([0.3, -0.4, 1.0]))
 
 # --8<-- [start:task]
+import torch
+from torch import nn
+
 from rnn_guide.tasks import adding_problem
 
 torch.set_num_threads(1)  # one thread: bit-identical losses on every run
@@ -101,6 +104,8 @@ print(f"scale {scaler.get_scale():g}, norm before clipping {norm:.4f}")
 # --8<-- [end:amp]
 
 # --8<-- [start:tracker]
+import torch
+
 from rnn_guide.clipping import GradNormTracker
 
 torch.manual_seed(0)
@@ -143,6 +148,8 @@ save_figure(fig, FIGURES / "training-clipping-histogram-zh.svg")
 
 # --8<-- [start:compare]
 from functools import partial
+
+from torch import nn
 
 from rnn_guide.clipping import AutoClip, adaptive_clip_grad
 

@@ -54,6 +54,8 @@ valid_loader = DataLoader(my_valid, batch_size=128, collate_fn=collate_padded)
 # --8<-- [end:data]
 
 # --8<-- [start:model]
+import torch
+
 from rnn_guide.text.models import SequenceClassifier
 
 torch.manual_seed(0)  # the same initial weights on every rank

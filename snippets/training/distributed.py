@@ -41,6 +41,8 @@ print("items per rank:", len(sampler), "(10 items, 3 ranks: 2 are repeated)")
 # --8<-- [end:set-epoch]
 
 # --8<-- [start:buckets]
+from torch.utils.data import DistributedSampler
+
 from rnn_guide.distributed import DistributedBucketSampler, step_balance
 from rnn_guide.text import BucketBatchSampler, Tokenizer
 from rnn_guide.text.synthetic import synthetic_reviews
@@ -72,6 +74,7 @@ for way in (random_batches, bucketed_per_rank, global_buckets):
 # --8<-- [end:buckets]
 
 # --8<-- [start:total-length]
+import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
@@ -104,7 +107,11 @@ print("concatenated:", tuple(torch.cat(outputs).shape))
 # --8<-- [end:total-length]
 
 # --8<-- [start:unused]
+import tempfile
+
+import torch
 import torch.distributed as dist
+from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
 from rnn_guide.text.models import SequenceClassifier
@@ -142,6 +149,9 @@ with tempfile.TemporaryDirectory() as folder:  # a process group of one is enoug
 assert not dist.is_initialized()
 
 # --8<-- [start:metrics]
+import torch
+from torch.utils.data import DistributedSampler
+
 from rnn_guide.distributed import shard_indices
 
 correct = torch.tensor([1, 1, 1, 1, 0])  # 5 test texts, the last one wrong: 80 %

@@ -30,6 +30,10 @@ assert torch.allclose(h_n[0], h0[0]) and torch.allclose(output, out1)
 assert (output != 0).all()
 
 # --8<-- [start:one-layer]
+import warnings
+
+from torch import nn
+
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     nn.LSTM(4, 6, num_layers=1, dropout=0.3)
@@ -39,6 +43,9 @@ print(f"{caught[0].category.__name__}: {caught[0].message}")
 assert "num_layers greater than 1" in str(caught[0].message)
 
 # --8<-- [start:locked]
+import torch
+from torch import nn
+
 from rnn_guide.regularization import LockedDropout
 
 torch.manual_seed(0)
@@ -53,6 +60,9 @@ locked = LockedDropout(0.5)(ones)
 assert all(torch.equal(locked[t], locked[0]) for t in range(6))
 
 # --8<-- [start:embedding]
+import torch
+from torch import nn
+
 from rnn_guide.regularization import EmbeddingDropout
 
 torch.manual_seed(3)
@@ -70,6 +80,9 @@ assert dropped[0] == dropped[3] and 0 < dropped.sum() < 5
 
 
 # --8<-- [start:model]
+from torch import nn
+
+
 class RegularisedClassifier(nn.Module):
     """(N, L, H_in) -> one logit per sequence (N,), with locked dropout."""
 
@@ -89,6 +102,10 @@ class RegularisedClassifier(nn.Module):
 
 
 # --8<-- [start:measure]
+import torch
+from torch import nn
+
+
 def make_data(n, generator):
     """Label: is the sum of feature 0 over the first 4 steps (plus noise) > 0?"""
     x = torch.randn(n, 12, 4, generator=generator)
@@ -140,6 +157,8 @@ for p, (train_loss, valid_loss, accuracy) in results.items():
 # --8<-- [end:table-zh]
 
 # --8<-- [start:weight-decay]
+import torch
+
 torch.set_printoptions(precision=4, sci_mode=False)
 for optimizer_class in (torch.optim.Adam, torch.optim.AdamW):
     weights = torch.tensor([0.01, 1.0, 100.0], requires_grad=True)

@@ -29,6 +29,20 @@ for name, n in norms.items():
 assert all(n[0] / n[-1] < 1e-6 for n in norms.values())  # all three vanish
 
 # --8<-- [start:forget-bias]
+import torch
+from torch import nn
+
+from rnn_guide.clipping import gradient_norms_through_time
+
+torch.manual_seed(0)  # set-up: the sizes and the three layers' norms from above
+L, H = 50, 32
+layers = {
+    "nn.RNN": nn.RNN(input_size=8, hidden_size=H),
+    "nn.LSTM": nn.LSTM(input_size=8, hidden_size=H),
+    "nn.GRU": nn.GRU(input_size=8, hidden_size=H),
+}
+norms = {name: gradient_norms_through_time(m, L) for name, m in layers.items()}
+
 for bias in (1.0, 3.0):
     torch.manual_seed(0)
     lstm = nn.LSTM(input_size=8, hidden_size=H)
@@ -61,6 +75,9 @@ fig = plot_gradient_norms(norms, language="zh")
 save_figure(fig, FIGURES / "training-gradients-through-time-zh.svg")
 
 # --8<-- [start:exploding]
+import torch
+from torch import nn
+
 from rnn_guide.tasks import adding_problem
 
 torch.set_num_threads(1)

@@ -18,6 +18,11 @@ print("texts:  ", config["train_texts"], "to train,", config["test_texts"], "to 
 # --8<-- [end:load]
 
 # --8<-- [start:facts]
+from rnn_guide.results import latest_result
+
+result = latest_result("classifier_comparison_chnsenticorp")  # set-up: as above
+config = result["config"]
+
 rows = config["rows"]
 
 
@@ -37,18 +42,30 @@ for table in ("cell", "size", "depth"):
 # --8<-- [end:facts]
 
 # --8<-- [start:table-en]
+from rnn_guide.results import latest_result
+
+result = latest_result("classifier_comparison_chnsenticorp")  # set-up: as above
+
 from rnn_guide.plotting.classifier_sweep import format_sweep_table
 
 print(format_sweep_table(result, language="en"))
 # --8<-- [end:table-en]
 
 # --8<-- [start:table-zh]
+from rnn_guide.results import latest_result
+
+result = latest_result("classifier_comparison_chnsenticorp")  # set-up: as above
+
 from rnn_guide.plotting.classifier_sweep import format_sweep_table
 
 print(format_sweep_table(result, language="zh"))
 # --8<-- [end:table-zh]
 
 # --8<-- [start:plot-en]
+from rnn_guide.results import latest_result
+
+result = latest_result("classifier_comparison_chnsenticorp")  # set-up: as above
+
 from rnn_guide.plotting.classifier_sweep import plot_classifier_sweep
 
 fig = plot_classifier_sweep(result, language="en")
@@ -57,6 +74,10 @@ fig = plot_classifier_sweep(result, language="en")
 figure_en = fig
 
 # --8<-- [start:plot-zh]
+from rnn_guide.results import latest_result
+
+result = latest_result("classifier_comparison_chnsenticorp")  # set-up: as above
+
 from rnn_guide.plotting.classifier_sweep import plot_classifier_sweep
 
 fig = plot_classifier_sweep(result, language="zh")

@@ -23,6 +23,13 @@ for name, p in lstm.named_parameters():
 assert all(p.abs().max() <= bound for p in lstm.parameters())
 
 # --8<-- [start:orthogonal]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer from above
+H = 16
+lstm = nn.LSTM(input_size=4, hidden_size=H)
+
 eye = torch.eye(H)
 
 
@@ -43,6 +50,13 @@ with torch.no_grad():
 assert block_error(lstm.weight_hh_l0) < 1e-5
 
 # --8<-- [start:forget-bias]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the layer from above
+H = 16
+lstm = nn.LSTM(input_size=4, hidden_size=H)
+
 torch.set_printoptions(precision=4, sci_mode=False)
 f = slice(H, 2 * H)  # gate order i, f, g, o: the forget gate is rows H..2H
 with torch.no_grad():
@@ -58,6 +72,12 @@ assert torch.equal((lstm.bias_ih_l0 + lstm.bias_hh_l0)[f], torch.ones(H))
 
 
 # --8<-- [start:init-function]
+import torch
+from torch import nn
+
+H = 16  # set-up: hidden_size as above
+
+
 def init_lstm(lstm, forget_bias=1.0):
     """Orthogonal recurrent blocks, forget-gate bias: every layer and direction."""
     h = lstm.hidden_size
@@ -111,6 +131,13 @@ for init in c["initialisations"]:
 # --8<-- [end:results-zh]
 
 # --8<-- [start:curves-en]
+import torch
+
+from rnn_guide.results import latest_result
+
+result = latest_result("initialisation_adding")  # set-up: as above
+m, c = result["metrics"], result["config"]
+
 from rnn_guide.plotting.training_curves import plot_loss_curves
 
 every, steps = c["eval_every"], c["steps"]
@@ -141,6 +168,13 @@ from rnn_guide.plotting import save_figure
 save_figure(fig, FIGURES / "training-initialisation-adding-en.svg")
 
 # --8<-- [start:curves-zh]
+import torch
+
+from rnn_guide.results import latest_result
+
+result = latest_result("initialisation_adding")  # set-up: as above
+m, c = result["metrics"], result["config"]
+
 from rnn_guide.plotting.training_curves import plot_loss_curves
 
 every, steps = c["eval_every"], c["steps"]

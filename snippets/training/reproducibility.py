@@ -40,7 +40,8 @@ assert identical(first, second) and not identical(first, other)
 import random
 
 import numpy as np
-from torch.utils.data import Dataset
+import torch
+from torch.utils.data import DataLoader, Dataset
 
 
 class NoisyRange(Dataset):
@@ -84,6 +85,8 @@ assert torch.equal(a, b) and not torch.equal(a, batches(seed=1))
 # --8<-- [start:flags]
 import os
 
+import torch
+
 from rnn_guide.devices import deterministic_mode
 
 with deterministic_mode():
@@ -98,6 +101,11 @@ assert not torch.are_deterministic_algorithms_enabled()
 
 # --8<-- [start:error]
 import warnings
+
+import torch
+from torch import nn
+
+from rnn_guide.devices import deterministic_mode
 
 values = torch.tensor([[[5.0, 7.0]]])  # (N, C, L) after max_pool1d(..., 2)
 indices = torch.tensor([[[1, 2]]])  # where each value goes

@@ -21,6 +21,11 @@ for name, info in config["compile"].items():
 # --8<-- [end:load]
 
 # --8<-- [start:ratios]
+from rnn_guide.results import latest_result
+
+result = latest_result("speed")  # set-up: the committed result, as above
+config = result["config"]
+
 m = result["metrics"]
 
 
@@ -39,18 +44,30 @@ for batch in config["batch_sizes"]:
 # --8<-- [end:ratios]
 
 # --8<-- [start:table-en]
+from rnn_guide.results import latest_result
+
+result = latest_result("speed")  # set-up: the committed result, as above
+
 from rnn_guide.plotting.speed import format_speed_table
 
 print(format_speed_table(result, language="en"))
 # --8<-- [end:table-en]
 
 # --8<-- [start:table-zh]
+from rnn_guide.results import latest_result
+
+result = latest_result("speed")  # set-up: the committed result, as above
+
 from rnn_guide.plotting.speed import format_speed_table
 
 print(format_speed_table(result, language="zh"))
 # --8<-- [end:table-zh]
 
 # --8<-- [start:plot-en]
+from rnn_guide.results import latest_result
+
+result = latest_result("speed")  # set-up: the committed result, as above
+
 from rnn_guide.plotting.speed import plot_speed
 
 fig = plot_speed(result, language="en")
@@ -59,6 +76,10 @@ fig = plot_speed(result, language="en")
 figure_en = fig
 
 # --8<-- [start:plot-zh]
+from rnn_guide.results import latest_result
+
+result = latest_result("speed")  # set-up: the committed result, as above
+
 from rnn_guide.plotting.speed import plot_speed
 
 fig = plot_speed(result, language="zh")

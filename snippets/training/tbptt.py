@@ -40,6 +40,16 @@ print("h carried on:", tuple(state[0].shape), "grad_fn:", state[0].grad_fn)
 assert state[0].grad_fn is None and losses[-1] < 0.05
 
 # --8<-- [start:no-detach]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the series, the layer and the head from above
+t = torch.arange(1000, dtype=torch.float32)
+series = torch.stack([torch.sin(0.05 * t + phase) for phase in range(4)], dim=1)
+series = (series + 0.05 * torch.randn_like(series)).unsqueeze(-1)
+lstm, head = nn.LSTM(1, 16), nn.Linear(16, 1)
+window = 50
+
 state = None
 try:
     for start in (0, window):
@@ -58,6 +68,10 @@ assert start == window and "backward through the graph a second time" in message
 
 
 # --8<-- [start:saved-bytes]
+import torch
+from torch import nn
+
+
 def saved_bytes(run):
     """Bytes of the distinct storages that autograd saves for backward in run()."""
     storages = {}

@@ -22,7 +22,19 @@ print(f"padded, random batches: {padded:7,} steps, ratio {packed / padded:.2f}")
 # --8<-- [end:work]
 
 # --8<-- [start:bucketing]
+import torch
+
 from rnn_guide.text import BucketBatchSampler
+
+
+def padded_steps(batches, lengths):  # set-up: from above
+    """Steps a padded run computes: N * max length, summed over batches."""
+    return sum(len(batch) * int(lengths[batch].max()) for batch in batches)
+
+
+torch.manual_seed(0)  # set-up: the lengths from above
+lengths = torch.randint(5, 40, (512,)) * torch.randint(1, 6, (512,))
+packed = int(lengths.sum())
 
 sampler = BucketBatchSampler(lengths.tolist(), 32, pool_batches=4, seed=0)
 buckets = [torch.tensor(batch) for batch in sampler]

@@ -33,6 +33,20 @@ assert bool((unpacked[~longest, -1] == 0).all())
 # --8<-- [end:wrong-last-step]
 
 # --8<-- [start:right-last-step]
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence as pack
+from torch.nn.utils.rnn import pad_packed_sequence, pad_sequence
+
+torch.manual_seed(0)  # set-up: the batch, the layer and both runs from above
+lengths = torch.tensor([3, 5, 2, 4])
+x = pad_sequence([torch.randn(int(n), 4) for n in lengths], batch_first=True)
+lstm = nn.LSTM(input_size=4, hidden_size=6, batch_first=True)
+packed_output, (h_n, _) = lstm(pack(x, lengths, batch_first=True, enforce_sorted=False))
+final = h_n[-1]  # (N, H)
+output, _ = lstm(x)
+unpacked, _ = pad_packed_sequence(packed_output, batch_first=True)
+
 rows = torch.arange(len(lengths))
 at_length = unpacked[rows, lengths - 1]  # step lengths[i] - 1 of row i
 same = torch.allclose(at_length, final, atol=1e-6)

@@ -23,7 +23,17 @@ print("h_n[:, i] equals sequence i run alone, for every i")
 # --8<-- [end:run-packed]
 
 # --8<-- [start:pad-packed]
-from torch.nn.utils.rnn import pad_packed_sequence
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+
+torch.manual_seed(0)  # set-up: the batch and the layer from above
+lengths = torch.tensor([3, 5, 2, 4])
+features = [torch.randn(int(n), 4) for n in lengths]  # each (L_i, H_in)
+x = pad_sequence(features, batch_first=True)  # (N, L, H_in) = (4, 5, 4)
+lstm = nn.LSTM(input_size=4, hidden_size=6, batch_first=True)
+packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+packed_output, _ = lstm(packed)
 
 output, output_lengths = pad_packed_sequence(packed_output, batch_first=True)
 print("output", tuple(output.shape), "lengths", output_lengths.tolist())
@@ -35,6 +45,19 @@ print(
 
 
 # --8<-- [start:total-length]
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+
+torch.manual_seed(0)  # set-up: the batch and the layer from above
+lengths = torch.tensor([3, 5, 2, 4])
+features = [torch.randn(int(n), 4) for n in lengths]  # each (L_i, H_in)
+x = pad_sequence(features, batch_first=True)  # (N, L, H_in) = (4, 5, 4)
+lstm = nn.LSTM(input_size=4, hidden_size=6, batch_first=True)
+packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+output, _ = pad_packed_sequence(lstm(packed)[0], batch_first=True)
+
+
 def replica(chunk, chunk_lengths, total_length=None):
     """What one GPU does under nn.DataParallel: its slice of the batch."""
     packed = pack_padded_sequence(
@@ -60,7 +83,20 @@ assert torch.allclose(gathered, output, atol=1e-6)
 # --8<-- [end:total-length]
 
 # --8<-- [start:pack-sequence]
-from torch.nn.utils.rnn import pack_sequence, unpack_sequence, unpad_sequence
+import torch
+from torch.nn.utils.rnn import (
+    pack_padded_sequence,
+    pack_sequence,
+    pad_sequence,
+    unpack_sequence,
+    unpad_sequence,
+)
+
+torch.manual_seed(0)  # set-up: the batch from above
+lengths = torch.tensor([3, 5, 2, 4])
+features = [torch.randn(int(n), 4) for n in lengths]  # each (L_i, H_in)
+x = pad_sequence(features, batch_first=True)  # (N, L, H_in) = (4, 5, 4)
+packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
 
 # From a list of tensors straight to a PackedSequence (no padded tensor)
 direct = pack_sequence(features, enforce_sorted=False)

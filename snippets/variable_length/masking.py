@@ -2,7 +2,6 @@
 
 # --8<-- [start:mask]
 import torch
-from torch.nn.utils.rnn import pad_sequence
 
 torch.set_printoptions(precision=4, sci_mode=False)
 torch.manual_seed(0)
@@ -13,6 +12,14 @@ print(mask.int())
 # --8<-- [end:mask]
 
 # --8<-- [start:masked-mse]
+import torch
+from torch.nn.utils.rnn import pad_sequence
+
+torch.manual_seed(0)  # set-up: the lengths and the mask from above
+lengths = torch.tensor([3, 5, 2])
+steps = int(lengths.max())
+mask = torch.arange(steps)[None, :] < lengths[:, None]  # (N, L): real steps
+
 predictions = torch.randn(3, steps)  # one value per step, (N, L)
 targets = [torch.randn(n) for n in lengths.tolist()]  # one per real step
 targets = pad_sequence(targets, batch_first=True)  # (N, L)
@@ -28,7 +35,15 @@ assert not torch.allclose(naive, masked)
 # --8<-- [end:masked-mse]
 
 # --8<-- [start:ignore-index]
+import torch
 from torch.nn import functional as F
+from torch.nn.utils.rnn import pad_sequence
+
+torch.manual_seed(0)  # set-up: the lengths and the mask from above
+lengths = torch.tensor([3, 5, 2])
+steps = int(lengths.max())
+mask = torch.arange(steps)[None, :] < lengths[:, None]  # (N, L): real steps
+torch.randn(3, steps), [torch.randn(n) for n in lengths.tolist()]  # the draws above
 
 logits = torch.randn(3, 4, steps)  # (N, classes, L): one label per step
 labels = pad_sequence(

@@ -23,8 +23,15 @@ print(pad_sequence(tokens, batch_first=True, padding_value=-1))  # (N, L)
 # --8<-- [end:pad-sequence]
 
 # --8<-- [start:pack-padded]
-from torch.nn.utils.rnn import pack_padded_sequence
+import torch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
 
+tokens = [  # set-up: the batch from above
+    torch.tensor([11, 12, 13]),
+    torch.tensor([21, 22, 23, 24, 25]),
+    torch.tensor([31, 32]),
+    torch.tensor([41, 42, 43, 44]),
+]
 padded = pad_sequence(tokens, batch_first=True)  # (N, L) = (4, 5)
 lengths = torch.tensor([3, 5, 2, 4])
 packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
@@ -35,22 +42,41 @@ print("unsorted_indices", packed.unsorted_indices)
 # --8<-- [end:pack-padded]
 
 # --8<-- [start:plot-en]
+import torch
+
 from rnn_guide.plotting.packing import plot_packing
 
+lengths = torch.tensor([3, 5, 2, 4])  # set-up: from above
 fig = plot_packing(lengths, language="en")
 # --8<-- [end:plot-en]
 
 save_figure(fig, FIGURES / "variable-length-packing-en.svg")
 
 # --8<-- [start:plot-zh]
+import torch
+
 from rnn_guide.plotting.packing import plot_packing
 
+lengths = torch.tensor([3, 5, 2, 4])  # set-up: from above
 fig = plot_packing(lengths, language="zh")
 # --8<-- [end:plot-zh]
 
 save_figure(fig, FIGURES / "variable-length-packing-zh.svg")
 
 # --8<-- [start:enforce-sorted]
+import torch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+tokens = [  # set-up: the batch from above
+    torch.tensor([11, 12, 13]),
+    torch.tensor([21, 22, 23, 24, 25]),
+    torch.tensor([31, 32]),
+    torch.tensor([41, 42, 43, 44]),
+]
+padded = pad_sequence(tokens, batch_first=True)  # (N, L) = (4, 5)
+lengths = torch.tensor([3, 5, 2, 4])
+packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+
 # enforce_sorted=True, the default, refuses the lengths 3, 5, 2, 4
 try:
     pack_padded_sequence(padded, lengths, batch_first=True)
@@ -65,6 +91,18 @@ print("sorted_indices:", by_length.sorted_indices)
 # --8<-- [end:enforce-sorted]
 
 # --8<-- [start:lengths-cpu]
+import torch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+tokens = [  # set-up: the batch from above
+    torch.tensor([11, 12, 13]),
+    torch.tensor([21, 22, 23, 24, 25]),
+    torch.tensor([31, 32]),
+    torch.tensor([41, 42, 43, 44]),
+]
+padded = pad_sequence(tokens, batch_first=True)  # (N, L) = (4, 5)
+lengths = torch.tensor([3, 5, 2, 4])
+
 # "meta" stands in for "cuda" here: the check rejects every device but the CPU
 lengths_elsewhere = lengths.to("meta")
 try:

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +54,11 @@ class SnippetRun:
     figures: list[Path] = field(default_factory=list)  # files written into the figure dir
 
 
+def _shown(path: Path) -> str:
+    """A path as messages show it: relative to the repository root when it is inside."""
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
 def snippet_files() -> list[Path]:
     """Every snippet file (``.py``) under ``snippets/``, sorted."""
     return sorted(p for p in SNIPPETS.rglob("*.py") if OUTPUT_DIR_NAME not in p.parts)
@@ -73,13 +81,13 @@ def parse_chunks(path: Path) -> list[Chunk]:
         if not match:
             if LOOSE_MARKER_RE.search(line):
                 raise SnippetError(
-                    f"{path.relative_to(ROOT)}:{number}: a section marker must be a comment line of its own; "
+                    f"{_shown(path)}:{number}: a section marker must be a comment line of its own; "
                     "pages would silently drop this line of code"
                 )
             current.lines.append(line)
             continue
         kind, name = match.groups()
-        where = f"{path.relative_to(ROOT)}:{number}"
+        where = f"{_shown(path)}:{number}"
         if kind == "start":
             if open_section is not None:
                 raise SnippetError(f"{where}: section {name!r} starts inside section {open_section!r}")
@@ -94,7 +102,7 @@ def parse_chunks(path: Path) -> list[Chunk]:
         chunks.append(current)
         current = Chunk(open_section, number + 1, [])
     if open_section is not None:
-        raise SnippetError(f"{path.relative_to(ROOT)}: section {open_section!r} is never closed")
+        raise SnippetError(f"{_shown(path)}: section {open_section!r} is never closed")
     chunks.append(current)
     return [c for c in chunks if c.lines or c.section is not None]
 
@@ -179,12 +187,12 @@ def run_snippet(path: Path, figure_dir: Path) -> SnippetRun:
                 except BaseException as error:
                     where = f"section {chunk.section!r}" if chunk.section else "code outside sections"
                     tb = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-                    raise SnippetError(f"{path.relative_to(ROOT)} failed in {where}:\n{tb}") from None
+                    raise SnippetError(f"{_shown(path)} failed in {where}:\n{tb}") from None
                 printed = buffer.getvalue()
                 if chunk.section is None:
                     if printed:
                         raise SnippetError(
-                            f"{path.relative_to(ROOT)}:{chunk.first_line}: code outside any section printed "
+                            f"{_shown(path)}:{chunk.first_line}: code outside any section printed "
                             f"{printed[:200]!r}; readers would see output without the code that made it"
                         )
                 elif printed:
@@ -198,6 +206,103 @@ def run_snippet(path: Path, figure_dir: Path) -> SnippetRun:
             os.environ["RNN_GUIDE_FIGURE_DIR"] = old_env
     run.figures = sorted(p for p in figure_dir.iterdir() if p.name not in before)
     return run
+
+
+@dataclass
+class AloneResult:
+    """What one section did when it ran alone, as if copied into a fresh interpreter."""
+
+    section: str
+    printed: str
+    error: str | None  # the traceback, or None when it ran
+
+
+RUN_ALONE = Path(__file__).with_name("run_alone.py")
+
+
+def run_sections_alone(
+    files: dict[Path, list[str] | None], *, timeout: float = 1800
+) -> dict[Path, dict[str, AloneResult]]:
+    """Run sections of snippet files each alone: nothing carried over from any other.
+
+    One fresh interpreter runs them all (``run_alone.py``), each section in an empty
+    namespace with the random states and global settings of a fresh interpreter, in
+    an empty working directory that holds only a link to the committed
+    ``benchmarks/`` (sections that draw committed results read ``benchmarks/results``).
+    ``files`` maps each file to the sections to run (None: all of them). Code outside
+    sections does not run.
+    """
+    import rnn_guide
+
+    payload = []
+    for path, names in files.items():
+        wanted = set(sections(path) if names is None else names)
+        payload += [
+            {"path": str(path), "section": c.section, "first_line": c.first_line, "source": "".join(c.lines)}
+            for c in parse_chunks(path)
+            if c.section in wanted
+        ]
+    env = dict(os.environ)
+    package_root = str(Path(rnn_guide.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    with tempfile.TemporaryDirectory(prefix="rnn-guide-alone-") as folder:
+        work = Path(folder) / "work"
+        work.mkdir()
+        (work / "benchmarks").symlink_to(ROOT / "benchmarks", target_is_directory=True)
+        env["RNN_GUIDE_FIGURE_DIR"] = str(Path(folder) / "figures")
+        result_file = Path(folder) / "results.json"
+        completed = subprocess.run(
+            [sys.executable, str(RUN_ALONE), str(result_file)],
+            input=json.dumps(payload),
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if completed.returncode != 0 or not result_file.exists():
+            raise SnippetError(
+                f"the interpreter that runs sections alone failed ({completed.returncode}):\n{completed.stderr[-4000:]}"
+            )
+        results = json.loads(result_file.read_text(encoding="utf-8"))
+    runs: dict[Path, dict[str, AloneResult]] = {path: {} for path in files}
+    for r in results:
+        runs[Path(r["path"])][r["section"]] = AloneResult(r["section"], r["printed"], r["error"])
+    return runs
+
+
+def alone_problem(
+    path: Path, section: str, result: AloneResult, *, tolerant: bool = False, expected: str | None = None
+) -> str | None:
+    """Why a section that ran alone fails, or None when it ran and printed what it should.
+
+    It should print ``expected``, by default its committed golden output (nothing when
+    it has no golden file).
+    """
+    if result.error is not None:
+        return f"section {section!r} fails when it runs alone:\n{result.error}"
+    golden = golden_path(path, section)
+    if expected is None:
+        expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+    if not outputs_match(expected, result.printed, tolerant=tolerant):
+        return (
+            f"section {section!r} prints something else alone than {_shown(golden)}:\n"
+            f"--- committed\n{expected}--- alone\n{result.printed}"
+        )
+    return None
+
+
+def page_sections() -> dict[Path, list[str]]:
+    """Every section of a Python snippet that a page includes, by file, in file order."""
+    from . import pages
+
+    wanted: dict[Path, set[str]] = {}
+    for page in pages.pages():
+        for target in pages.includes(page):
+            path, section = pages.resolve_include(target)
+            if path.suffix == ".py" and OUTPUT_DIR_NAME not in path.parts:
+                wanted.setdefault(path, set()).update(sections(path) if section is None else {section})
+    return {path: [s for s in sections(path) if s in names] for path, names in sorted(wanted.items())}
 
 
 NUMBER_RE = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
