@@ -5,15 +5,15 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import socket
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
+from support.paths import ROOT
 
 from rnn_guide import data
 from rnn_guide.data import DATA_FILES, DataNotFoundError, carried_path, resolve
 from rnn_guide.downloads import ChecksumError, sha256sum
-from support.paths import ROOT
 
 CONTENT = b"Date,Passengers\n1949-01,112\n"
 
@@ -49,7 +49,7 @@ def test_the_package_build_includes_every_carried_file() -> None:
     """pyproject's package-data globs must cover the carried files, or `pip install` would drop them."""
     globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["rnn_guide"]
     package = ROOT / "src" / "rnn_guide"
-    for name, known in DATA_FILES.items():
+    for known in DATA_FILES.values():
         if known.carried:
             relative = (data.CARRIED_DIR / known.filename).relative_to(package).as_posix()
             assert any(fnmatch.fnmatch(relative, g) for g in globs), f"{relative} is not in package-data {globs}"

@@ -125,6 +125,7 @@ def cell_cases(draw: st.DrawFn) -> tuple[nn.Module, torch.Tensor, object]:
     return module, input, hx
 
 
+@pytest.mark.slow
 @settings(max_examples=4000, deadline=None, derandomize=False)
 @given(layer_cases())
 def test_forward_matches_recurrent_layers(case: tuple[nn.Module, object, object]) -> None:

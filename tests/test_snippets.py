@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from support.environment import reference_environment
 from support.paths import FIGURES, ROOT
 from support.snippets import (
     AloneResult,
@@ -63,13 +64,29 @@ def _rel(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
 
-@pytest.mark.parametrize("path", snippet_files(), ids=_rel)
+def _marked(paths: list[Path]) -> list:
+    """Snippet files as parameters, those that train a model marked ``training`` (all run code: ``slow``)."""
+    training = ROOT / "snippets" / "training"
+    return [pytest.param(p, marks=[pytest.mark.training] if training in p.parents else [], id=_rel(p)) for p in paths]
+
+
+def _compare_outputs() -> None:
+    """Skip the comparison with the committed outputs outside the environment they were produced in."""
+    reference, why_not = reference_environment()
+    if not reference:
+        pytest.skip(f"the snippet ran; its outputs are compared only in the pinned environment ({why_not})")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", _marked(snippet_files()))
 def test_snippet_runs_and_prints_its_golden_output(
     path: Path, snippet_runs: dict, update_golden: bool, cuda_mode: bool
 ) -> None:
     run = snippet_runs[path]
     if isinstance(run, Exception):
         pytest.fail(str(run), pytrace=False)
+    if not update_golden:
+        _compare_outputs()
     problems = []
     for section, printed in run.outputs.items():
         golden = golden_path(path, section)
@@ -95,13 +112,16 @@ def test_snippet_runs_and_prints_its_golden_output(
         pytest.fail("\n".join(problems) + f"\nIf the change is intended, regenerate with: {REGENERATE}", pytrace=False)
 
 
-@pytest.mark.parametrize("path", snippet_files(), ids=_rel)
+@pytest.mark.slow
+@pytest.mark.parametrize("path", _marked(snippet_files()))
 def test_snippet_figures_are_committed_and_fresh(
     path: Path, snippet_runs: dict, update_golden: bool, cuda_mode: bool
 ) -> None:
     run = snippet_runs[path]
     if isinstance(run, Exception):
         pytest.fail(f"the snippet failed, see its run test: {str(run).splitlines()[0]}", pytrace=False)
+    if not update_golden:
+        _compare_outputs()
     problems = []
     for produced in run.figures:
         committed = FIGURES / produced.name
@@ -117,6 +137,7 @@ def test_snippet_figures_are_committed_and_fresh(
         pytest.fail("\n".join(problems) + f"\nRegenerate with: {REGENERATE}", pytrace=False)
 
 
+@pytest.mark.slow
 def test_every_committed_figure_is_drawn_by_a_snippet(snippet_runs: dict) -> None:
     drawn = set()
     for path in snippet_files():
@@ -194,12 +215,15 @@ def alone_runs(request: pytest.FixtureRequest) -> dict[Path, Future[dict[Path, d
     return futures
 
 
-@pytest.mark.parametrize("path", sorted(PAGE_SECTIONS), ids=_rel)
+@pytest.mark.slow
+@pytest.mark.parametrize("path", _marked(sorted(PAGE_SECTIONS)))
 def test_each_section_runs_alone(
     path: Path, alone_runs: dict, snippet_runs: dict, update_golden: bool, cuda_mode: bool
 ) -> None:
     """A section that a page includes runs when copied alone into a fresh interpreter
     in an empty folder, and prints its golden output (the text the page shows)."""
+    if not update_golden:
+        _compare_outputs()
     results = alone_runs[path].result()[path]
     problems = []
     for section in PAGE_SECTIONS[path]:
