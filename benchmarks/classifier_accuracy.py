@@ -25,8 +25,8 @@ Usage::
     python benchmarks/classifier_accuracy.py --dataset imdb --threads 1
     python benchmarks/classifier_accuracy.py --dataset imdb --limit 2000 --epochs 1 --no-write   # a quick look
 
-The data sets are found through ``$RNN_GUIDE_DATA`` (or the cache, or downloaded; see
-``rnn_guide.text.datasets``).
+The data sets are found by ``rnn_guide.data.resolve``: ``$RNN_GUIDE_DATA``, the copy the package carries
+(ChnSentiCorp), the cache, or a checksum-verified download (the full IMDB).
 """
 
 from __future__ import annotations

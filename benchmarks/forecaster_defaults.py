@@ -12,7 +12,7 @@ Usage::
     python benchmarks/forecaster_defaults.py            # writes benchmarks/results/forecaster_defaults-*.json
     python benchmarks/forecaster_defaults.py --no-write
 
-Reads the series through ``$RNN_GUIDE_DATA`` (or the cache, or downloads them).
+Reads the series the package carries (``rnn_guide.data.resolve``; ``$RNN_GUIDE_DATA`` overrides).
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ Examples::
     python -m rnn_guide classify train --dataset chnsenticorp --out chnsenticorp.pt
     python -m rnn_guide classify predict --model chnsenticorp.pt "房间很干净，服务也好。"
 
-Data come from ``--dataset NAME`` (found through ``--data-dir``, ``$RNN_GUIDE_DATA``, the cache, or
-downloaded) or from ``--data FILE``: a CSV (``.csv``) or tab-separated (``.tsv``) file with a header row and
-a text and a label column (``--text-column``, ``--label-column``; labels made of digits only are read as
-integers).
+Data come from ``--dataset NAME`` (``--data-dir``, else found by :func:`rnn_guide.data.resolve`:
+``$RNN_GUIDE_DATA``, the copy the package carries, the cache, or a download) or from ``--data FILE``: a CSV
+(``.csv``) or tab-separated (``.tsv``) file with a header row and a text and a label column
+(``--text-column``, ``--label-column``; labels made of digits only are read as integers).
 """
 
 from __future__ import annotations
@@ -182,7 +182,11 @@ def _add_source(parser: argparse.ArgumentParser, *, labels: bool = True) -> None
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset", choices=DATASETS, help="IMDB (English) or ChnSentiCorp (Chinese)")
     source.add_argument("--data", type=Path, help="a .csv or .tsv file with a header row")
-    parser.add_argument("--data-dir", type=Path, help="a local copy of --dataset (default: $RNN_GUIDE_DATA, cache)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="a local copy of --dataset (default: $RNN_GUIDE_DATA, the carried copy, the cache)",
+    )
     parser.add_argument("--text-column", default="text", help="text column of --data (default: text)")
     if labels:
         parser.add_argument("--label-column", default="label", help="label column of --data (default: label)")

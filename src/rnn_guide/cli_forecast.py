@@ -11,7 +11,7 @@ Examples::
     python -m rnn_guide forecast predict --model airline.pt --data AirPassengers.csv --steps 24
 
 A series comes from ``--data FILE.csv`` (a header row, a time-stamp column, numeric columns) or from
-``--dataset NAME``, one of the shared data sets found through ``$RNN_GUIDE_DATA``.
+``--dataset NAME``, one of the series the package carries (found by :func:`rnn_guide.data.resolve`).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _LOADERS = {"air_passengers": load_air_passengers, "sunspots": load_sunspots, "e
 def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--data", type=Path, help="CSV file with a header row; first column = time stamps")
-    source.add_argument("--dataset", choices=sorted(DATASETS), help="a shared data set (via $RNN_GUIDE_DATA)")
+    source.add_argument("--dataset", choices=sorted(DATASETS), help="a series the package carries")
     parser.add_argument(
         "--column", action="append", dest="columns", metavar="NAME", help="value column to use (repeatable)"
     )
