@@ -213,9 +213,9 @@ from torch.profiler import ProfilerActivity, profile
 
 
 def kernel_calls(layer, x):
-    """How often a forward and backward pass of ``layer`` calls the fused and the per-step kernels."""
+    """Calls of the fused and of the per-step kernel in a forward and backward pass."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "LSTM with projections is not supported with oneDNN"
+        warnings.simplefilter("ignore")  # "LSTM with projections is not supported ..."
         with profile(activities=[ProfilerActivity.CPU]) as prof:
             layer(x)[0].sum().backward()
     counts = {event.key: event.count for event in prof.key_averages()}

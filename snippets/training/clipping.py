@@ -50,13 +50,14 @@ assert torch.isnan(b.grad).all() or torch.isinf(a.grad).any()
 # --8<-- [start:variants]
 set_grads()
 norm_inf = nn.utils.clip_grad_norm_([a, b], max_norm=1.0, norm_type=float("inf"))
-print(f"norm_type=inf: total norm {norm_inf:.4f} (the largest |element|), after:", a.grad, b.grad)
+print(f"norm_type=inf: total norm {norm_inf:.4f} (the largest |element|)")
+print("after clipping:", a.grad, b.grad)
 
 set_grads()
 total = nn.utils.get_total_norm([a.grad, b.grad])  # 1. measure ...
 print(f"get_total_norm: {total:.4f}")
 # ... look at it, log it, reduce it across ranks, decide to skip the step ...
-nn.utils.clip_grads_with_norm_([a, b], max_norm=1.0, total_norm=total)  # 2. ... then scale
+nn.utils.clip_grads_with_norm_([a, b], 1.0, total_norm=total)  # 2. ... then scale
 print("clip_grads_with_norm_:", a.grad, b.grad)
 
 results = []
@@ -136,7 +137,8 @@ norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
 scaler.step(optimizer)  # skips the step if a gradient is inf/nan
 scaler.update()
 skipped = scaler.get_scale() < 65536  # update() halves the scale after a skipped step
-print(f"norm before clipping {norm:.4f}, scale now {scaler.get_scale():g}, step skipped: {skipped}")
+print(f"norm before clipping {norm:.4f}, scale now {scaler.get_scale():g}")
+print("step skipped:", skipped)
 # --8<-- [end:amp]
 
 # --8<-- [start:tracker]

@@ -44,19 +44,23 @@ from torch.utils.data import Dataset, get_worker_info
 
 
 class WorkerDraws(Dataset):
-    """Item i: the id of the worker that loads it and one draw from torch, NumPy and random."""
+    """Item i: the id of its worker, and one draw each from torch, NumPy and random."""
 
     def __len__(self):
         return 4
 
     def __getitem__(self, i):
         worker = get_worker_info().id
-        return torch.tensor([worker, torch.rand(1).item(), np.random.rand(), random.random()])
+        draws = [torch.rand(1).item(), np.random.rand(), random.random()]
+        return torch.tensor([worker, *draws])
 
 
 def draws(seed):
     loader = DataLoader(  # no worker_init_fn
-        WorkerDraws(), batch_size=1, num_workers=2, generator=torch.Generator().manual_seed(seed)
+        WorkerDraws(),
+        batch_size=1,
+        num_workers=2,
+        generator=torch.Generator().manual_seed(seed),
     )
     return torch.cat(list(loader))
 
