@@ -1,4 +1,4 @@
-r"""Gradient figures: :math:`\lVert \partial L / \partial h_t \rVert` through time, and histograms of the
+r"""Gradient figures: :math:`\lVert \partial \ell / \partial h_t \rVert` through time, and histograms of the
 gradient norms recorded while training.
 
 The numbers come from :func:`rnn_guide.clipping.gradient_norms_through_time` (one tensor of shape ``(L,)``
@@ -24,9 +24,9 @@ __all__ = ["plot_grad_norm_histogram", "plot_gradient_norms"]
 add_labels(
     {
         "grad_through_time_y": {
-            "en": "gradient norm $\\|\\partial L / \\partial h_t\\|$",
-            "zh": "梯度范数 $\\|\\partial L / \\partial h_t\\|$",
-            None: "$\\|\\partial L / \\partial h_t\\|$",
+            "en": "gradient norm $\\|\\partial \\ell / \\partial h_t\\|$",
+            "zh": "梯度范数 $\\|\\partial \\ell / \\partial h_t\\|$",
+            None: "$\\|\\partial \\ell / \\partial h_t\\|$",
         },
         "grad_through_time_title": {
             "en": "How far back the gradient of the last step reaches",
@@ -51,7 +51,7 @@ _MAX_BINS = 200
 
 
 def plot_gradient_norms(norms: Mapping[str, torch.Tensor], *, language: str | None = "en") -> Figure:
-    r"""Line plot, log scale, of :math:`\lVert \partial L / \partial h_t \rVert` against :math:`t`.
+    r"""Line plot, log scale, of :math:`\lVert \partial \ell / \partial h_t \rVert` against :math:`t`.
 
     Args:
         norms: legend label -> tensor of shape ``(L,)``, as returned by
