@@ -123,7 +123,8 @@ def sweep_rows(
 
     Returns:
         One row per trained setting, tables in the order of :data:`TABLES`; a setting repeated in two tables
-        (the default LSTM) appears in each. Accuracy in percent with one decimal, time in whole seconds.
+        (the default LSTM) appears in each. Accuracy in percent with one decimal (``73.7 %``; ``73.7%`` in Chinese), time in
+        whole seconds.
 
     Raises:
         TypeError, ValueError: if ``result`` is not a comparison record or lacks the time asked for.
@@ -138,7 +139,8 @@ def sweep_rows(
             out.append(
                 (
                     _setting(row, language),
-                    f"{100 * float(row['test_accuracy']):.1f} %",
+                    # Chinese writes the percent sign without a space: 73.7%
+                    f"{100 * float(row['test_accuracy']):.1f}{'%' if language == 'zh' else ' %'}",
                     f"{float(row[key]):,.0f}",
                     f"{int(parameters):,}" if parameters is not None else "",
                 )

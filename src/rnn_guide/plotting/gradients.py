@@ -30,7 +30,7 @@ add_labels(
         },
         "grad_through_time_title": {
             "en": "How far back the gradient of the last step reaches",
-            "zh": "最后一步的梯度能向前传多远",
+            "zh": "最后一步的梯度能沿时间往回传多远",
             None: "",
         },
         "grad_histogram_x": {
