@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import chinese
 from support.paths import FIGURES, ROOT
 from support.snippets import (
     SnippetRun,
@@ -112,4 +113,38 @@ def test_every_committed_figure_is_drawn_by_a_snippet(snippet_runs: dict) -> Non
     orphans = sorted(p.name for p in FIGURES.glob("*") if p.is_file() and p.name not in drawn)
     assert not orphans, (
         f"figures in {_rel(FIGURES)} that no snippet draws (delete them, or add the code that draws them): {orphans}"
+    )
+
+
+def _chinese_figure_texts(path: Path, snippet_runs: dict) -> dict[str, list[str]]:
+    run = snippet_runs[path]
+    if isinstance(run, Exception):
+        pytest.fail(f"the snippet failed, see its run test: {str(run).splitlines()[0]}", pytrace=False)
+    return {name: texts for name, texts in run.figure_texts.items() if Path(name).stem.endswith("-zh")}
+
+
+@pytest.mark.parametrize("path", snippet_files(), ids=_rel)
+def test_chinese_figures_carry_no_english_words(path: Path, snippet_runs: dict) -> None:
+    """A ``-zh`` figure has no English word that is not code, a symbol, a unit or a proper name."""
+    problems = [
+        f"{name}: {text!r} has the English word(s) {words}"
+        for name, texts in _chinese_figure_texts(path, snippet_runs).items()
+        for text in texts
+        if (words := chinese.english_words(text))
+    ]
+    assert not problems, "untranslated words in Chinese figures (add a Chinese label):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", snippet_files(), ids=_rel)
+def test_chinese_figure_labels_come_from_the_label_table(path: Path, snippet_runs: dict) -> None:
+    """Every word of a ``-zh`` figure is the Chinese text of a label of ``rnn_guide.plotting.style.LABELS``."""
+    problems = [
+        f"{name}: {text!r}"
+        for name, texts in _chinese_figure_texts(path, snippet_runs).items()
+        for text in texts
+        if chinese.needs_a_label(text) and not chinese.from_label_table(text)
+    ]
+    assert not problems, (
+        "texts of Chinese figures that are not in rnn_guide.plotting.style.LABELS (register them with "
+        "add_labels and draw them with label(key, language)):\n" + "\n".join(problems)
     )

@@ -95,6 +95,16 @@ def plot_gradient_norms(norms: Mapping[str, torch.Tensor], *, language: str | No
     return fig
 
 
+#: Threshold names that the histogram draws in the figure's language.
+THRESHOLD_LABELS = {"median": "threshold_median", "p90": "threshold_p90"}
+add_labels(
+    {
+        "threshold_median": {"en": "median = {value}", "zh": "中位数 = {value}", None: "median = {value}"},
+        "threshold_p90": {"en": "p90 = {value}", "zh": "第 90 百分位数 = {value}", None: "p90 = {value}"},
+    }
+)
+
+
 def plot_grad_norm_histogram(
     norms: Sequence[float],
     *,
@@ -107,7 +117,8 @@ def plot_grad_norm_histogram(
     Args:
         norms: the total gradient norm of every step, e.g. ``GradNormTracker.history`` (length S);
             ``nan``/``inf`` entries are left out. At least one must be positive and finite.
-        thresholds: legend label -> value, drawn as vertical lines (e.g. ``{"p90": 3.2}``).
+        thresholds: legend label -> value, drawn as vertical lines (e.g. ``{"p90": 3.2}``); a label that
+            is a key of :data:`THRESHOLD_LABELS` (``"median"``, ``"p90"``) is drawn in ``language``.
         bins: number of logarithmically spaced bins, ``1 … 200``.
         language: ``"en"`` or ``"zh"``, or None for symbols only (and no title).
 
@@ -146,9 +157,12 @@ def plot_grad_norm_histogram(
     ax.hist(values, bins=edges, color="#5e35b1", alpha=0.75)
     colors = ["#ff8f00", "#00897b", "#d81b60", "#3949ab"]
     for index, (name, value) in enumerate(lines.items()):
-        ax.axvline(
-            value, color=colors[index % len(colors)], linestyle="--", linewidth=1.8, label=f"{name} = {value:.3g}"
-        )
+        value_text = f"{value:.3g}"
+        if name in THRESHOLD_LABELS:
+            shown = label(THRESHOLD_LABELS[name], language, value=value_text)
+        else:
+            shown = f"{name} = {value_text}"
+        ax.axvline(value, color=colors[index % len(colors)], linestyle="--", linewidth=1.8, label=shown)
     ax.set_xscale("log")
     ax.set_xlabel(label("grad_histogram_x", language))
     ax.set_ylabel(label("grad_histogram_y", language))
