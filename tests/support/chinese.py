@@ -53,10 +53,26 @@ PROPER_NAMES = frozenset(
         "et",
         "al",
         "ms",
+        "Jozefowicz",
+        "Seetharaman",
+        "Brock",
+        "Pascanu",
+        "Mikolov",
+        "Bengio",
+        "Hochreiter",
+        "Schmidhuber",
+        "Loshchilov",
+        "Hutter",
+        "gloo",
+        "jieba",
+        "torchtext",
     }
 )
 #: Names from the code that a Chinese figure shows as they are: variables, values.
-CODE_NAMES = frozenset({"output", "nan", "inf", "None", "True", "False", "sum", "mean"})
+CODE_NAMES = frozenset(
+    {"output", "input", "nan", "inf", "None", "True", "False", "sum", "mean", "detach", "rank", "id"}
+    | {"float16", "bfloat16", "float32", "float64", "int32", "int64"}
+)
 #: Units that Chinese text writes in Latin letters.
 UNITS = frozenset({"s", "ms", "us", "ns", "B", "KB", "MB", "GB", "KiB", "MiB", "GiB", "x"})
 
@@ -75,6 +91,9 @@ def english_words(text: str) -> list[str]:
     """The English words of ``text`` that are neither code, symbols, acronyms, proper names nor units."""
     text = _CODE_SPAN.sub(" ", _MATH.sub(" ", text))
     text = re.sub(r"\]\([^)]*\)", "]", text)  # the target of a Markdown link
+    text = re.sub(r"\{\s*[#.][^}]*\}", " ", text)  # an attribute list: { #anchor }, { .class }
+    # The English term in brackets after the Chinese one that introduces it: 全规约（all-reduce）
+    text = re.sub(r"(?<=[\u4e00-\u9fff])（[^）\u4e00-\u9fff]*[A-Za-z][^）]*）", " ", text)
     words = []
     for chunk in _SEPARATORS.split(text):
         if _CODE.search(chunk):
