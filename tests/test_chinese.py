@@ -85,3 +85,21 @@ def test_the_checks_catch_what_they_are_for() -> None:
     ]
     assert table_words(["| 中文 | English |", "|---|---|", "| 隐状态 | hidden state |"]) == []
     assert table_words(["| `nn.LSTM` | LSTM、GRU | 1.5 s |"]) == []
+
+
+def test_chinese_labels_use_full_width_brackets_around_chinese() -> None:
+    """「测试集准确率（%）」, not 「测试集准确率 (%)」: ASCII brackets are for code and shapes only."""
+    import importlib
+    import pkgutil
+
+    import rnn_guide.plotting
+    from rnn_guide.plotting.style import LABELS
+
+    for module in pkgutil.iter_modules(rnn_guide.plotting.__path__):
+        importlib.import_module(f"rnn_guide.plotting.{module.name}")
+    bad = {
+        key: texts["zh"]
+        for key, texts in LABELS.items()
+        if re.search(r"\([^()$]*[\u4e00-\u9fff][^()$]*\)", re.sub(r"\$[^$]*\$", "", texts["zh"]))
+    }
+    assert not bad, f"Chinese labels with ASCII brackets around Chinese text: {bad}"

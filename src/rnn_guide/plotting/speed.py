@@ -42,7 +42,7 @@ add_labels(
         },
         "speed_compiled_lstm_cell_loop": {
             "en": "torch.compile(LSTMCell loop)",
-            "zh": "torch.compile(LSTMCell 循环)",
+            "zh": "torch.compile 编译整个 LSTMCell 循环",
             None: "compile(loop)",
         },
         "speed_compiled_cell_step": {
