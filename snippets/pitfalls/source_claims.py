@@ -79,3 +79,63 @@ for layer in (nn.RNN, nn.GRU, nn.LSTM):
     count = sum(p.numel() for p in layer(input_size=100, hidden_size=256).parameters())
     print(f"{layer.__name__:4}: {count:7,} parameters")
 # --8<-- [end:gru-size]
+
+# --8<-- [start:seed-classifier]
+from rnn_guide.text.batching import pad_sequences
+from rnn_guide.text.synthetic import synthetic_reviews
+from rnn_guide.text.tokenize import tokenize_en
+
+train = synthetic_reviews(1500, seed=1, max_words=40)  # no download; half positive
+test = synthetic_reviews(500, seed=2, max_words=40)
+vocab = {
+    w: i + 1
+    for i, w in enumerate(sorted({w for t in train.texts for w in tokenize_en(t)}))
+}
+
+
+def encode(data):  # padded (N, L) token indices, 0 for padding; labels (N,)
+    tokens, _ = pad_sequences([[vocab[w] for w in tokenize_en(t)] for t in data.texts])
+    return tokens, torch.tensor([int(label == "pos") for label in data.labels])
+
+
+class SeedRNN(nn.Module):  # the post's model, as printed
+    def __init__(self, input_size, hidden_size, batch_first=False):
+        super().__init__()
+        self.embedding = nn.Embedding(input_size, hidden_size)
+        self.rnn = nn.RNN(hidden_size, hidden_size, batch_first=batch_first)
+        self.fc = nn.Linear(hidden_size, 2)
+
+    def forward(self, x):
+        output, _ = self.rnn(self.embedding(x))
+        if not self.rnn.batch_first:  # the post: output[:, -1, :] of a (L, N, H) layer
+            return self.fc(output[:, -1, :])
+        last = (x != 0).sum(dim=1) - 1  # fixed: each text's last real step
+        return self.fc(output[torch.arange(len(x)), last])
+
+
+def test_accuracy(batch_first, make_optimizer, epochs=4):
+    torch.manual_seed(0)
+    (x, y), (x_test, y_test) = encode(train), encode(test)
+    model = SeedRNN(len(vocab) + 1, 64, batch_first)
+    optimizer, criterion = make_optimizer(model.parameters()), nn.CrossEntropyLoss()
+    for _ in range(epochs):
+        for batch in torch.randperm(len(y)).split(32):
+            optimizer.zero_grad()
+            criterion(model(x[batch]), y[batch]).backward()
+            optimizer.step()
+    with torch.no_grad():
+        return (model(x_test).argmax(dim=1) == y_test).float().mean().item()
+
+
+def sgd(params):
+    return torch.optim.SGD(params, lr=0.01)
+
+
+def adam(params):
+    return torch.optim.Adam(params, lr=1e-3)
+
+
+print(f"as printed (output[:, -1, :], SGD 0.01): {test_accuracy(False, sgd):.1%}")
+print(f"layout fixed, SGD 0.01:                 {test_accuracy(True, sgd):.1%}")
+print(f"layout fixed, Adam 1e-3:                {test_accuracy(True, adam):.1%}")
+# --8<-- [end:seed-classifier]
