@@ -29,7 +29,7 @@ from support.site import Build, page_urls
 from support.snippets import parse_chunks
 from torch import nn
 
-from rnn_guide.shapes import expected_shapes_for, parameter_count_for, parameter_table_for
+from rnn_guide.shapes import SEQ_LEN_ZERO_MESSAGE, expected_shapes_for, parameter_count_for, parameter_table_for
 
 pytestmark = pytest.mark.site
 
@@ -333,6 +333,12 @@ def _module(config: dict[str, Any]) -> nn.Module:
 def _check_against_pytorch(config: dict[str, Any], result: dict[str, Any]) -> None:
     if not result["ok"]:
         message = result["error"]["message"]
+        if message.startswith(SEQ_LEN_ZERO_MESSAGE):  # PyTorch raises it in the forward pass
+            with pytest.raises(RuntimeError, match=re.escape(SEQ_LEN_ZERO_MESSAGE)):
+                batch = () if config["batch_size"] in (None, "") else (int(config["batch_size"]),)
+                sequence = (*batch, 0) if batch and config["batch_first"] else (0, *batch)
+                _module(config)(torch.zeros(*sequence, int(config["input_size"])))
+            return
         if message.startswith(("seq_len", "batch_size")) or re.match(
             r"(num_layers|proj_size) should be of type", message
         ):

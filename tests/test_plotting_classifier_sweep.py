@@ -37,6 +37,7 @@ def test_rows_come_in_table_order_with_percent_and_seconds() -> None:
     rows = sweep_rows(_result(), "en")
     assert len(rows) == 3 + 6 + 2
     assert rows[0] == ("RNN, embedding 128, hidden 128", "76.9 %", "43", "128,000")
+    assert sweep_rows(_result(), "zh")[0][1] == "76.9%"  # no space before % in Chinese
     assert rows[3][0] == "LSTM, embedding 64, hidden 64"
     assert rows[-1][0] == "LSTM, 2 layer(s)"
     assert sweep_rows(_result(), "en", time="wall")[0][2] == "64"

@@ -84,3 +84,16 @@ def test_bad_results_are_refused() -> None:
         plot_speed({"metrics": {"other_metric": 1.0}})
     with pytest.raises(ValueError, match="language"):
         speed_rows(_result(), "fr")
+
+
+def test_threads_selects_the_batch_settings_shown() -> None:
+    result = {
+        "metrics": {
+            "batch_size_4_threads_1_samples_per_second": 10.0,
+            "batch_size_4_threads_2_samples_per_second": 3.0,
+        }
+    }
+    assert [row[0] for row in speed_rows(result, "en", threads=[1])] == ["nn.LSTM, batch 4, 1 thread(s)"]
+    assert len(speed_rows(result, "en")) == 2
+    with pytest.raises(TypeError, match="threads"):
+        speed_rows(result, "en", threads=1)

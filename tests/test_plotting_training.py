@@ -41,7 +41,7 @@ def test_histogram_draws_thresholds_and_skips_nonfinite(language) -> None:
     (ax,) = fig.axes
     assert ax.get_xscale() == "log"
     assert sum(p.get_height() for p in ax.patches) == 5
-    assert "p90 = 2.5" in figure_text(fig)
+    assert ("第 90 百分位数 = 2.5" if language == "zh" else "p90 = 2.5") in figure_text(fig)
     assert bool(CJK.search(figure_text(fig))) == (language == "zh")
 
 
@@ -98,3 +98,12 @@ def test_loss_curves_with_steps_and_spread() -> None:
 def test_loss_curves_reject_bad_input(kwargs, error) -> None:
     with pytest.raises(error):
         plot_loss_curves(**kwargs)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_known_run_names_are_drawn_in_the_figure_language(language) -> None:
+    from rnn_guide.plotting.training_curves import plot_loss_curves
+
+    fig = plot_loss_curves({"no clipping": [1.0, 2.0], "AGC(0.1)": [1.0, 0.5]}, language=language)
+    text = figure_text(fig)
+    assert ("不裁剪" if language == "zh" else "no clipping") in text and "AGC(0.1)" in text

@@ -333,13 +333,13 @@ def test_module_of_wrong_type(module: object) -> None:
 @pytest.mark.parametrize(
     ("seq_len", "batch_size", "error", "message"),
     [
-        (0, None, ValueError, "seq_len must be a positive integer, got 0"),
+        (0, None, ValueError, "Expected sequence length to be larger than 0 in RNN, got seq_len=0"),
+        (0, 3, ValueError, "Expected sequence length to be larger than 0 in RNN, got seq_len=0"),
         (-2, 3, ValueError, "seq_len must be a positive integer, got -2"),
         (None, 3, TypeError, "seq_len must be an integer, got None"),
         (2.5, 3, TypeError, "seq_len must be an integer, got 2.5"),
         (True, 3, TypeError, "seq_len must be an integer, got True"),
-        (4, 0, ValueError, "batch_size must be a positive integer, got 0"),
-        (4, -1, ValueError, "batch_size must be a positive integer, got -1"),
+        (4, -1, ValueError, "batch_size must be an integer >= 0, got -1"),
         (4, "8", TypeError, "batch_size must be an integer, got '8'"),
     ],
 )
@@ -407,3 +407,16 @@ def test_parameter_row_is_frozen() -> None:
     assert row == ParameterRow("weight_ih_l0", (3, 2), 6, "(H, H_in)")
     with pytest.raises(AttributeError):
         row.count = 0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("cls", [nn.RNN, nn.LSTM, nn.GRU])
+def test_empty_batch_and_empty_sequence_agree_with_pytorch(cls: type) -> None:
+    module = cls(3, 4, num_layers=2, batch_first=True)
+    shapes = expected_shapes(module, seq_len=5, batch_size=0)
+    output, state = module(torch.zeros(shapes["input"]))
+    assert tuple(output.shape) == shapes["output"] == (0, 5, 4)
+    assert tuple((state[0] if isinstance(state, tuple) else state).shape) == shapes["h_n"]
+    with pytest.raises(RuntimeError) as raised:
+        module(torch.zeros(2, 0, 3))
+    with pytest.raises(ValueError, match=re.escape(str(raised.value))):
+        expected_shapes(module, seq_len=0, batch_size=2)

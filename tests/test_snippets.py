@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from support import chinese
 from support.environment import reference_environment
 from support.paths import FIGURES, ROOT
 from support.snippets import (
@@ -318,3 +319,39 @@ def test_language_pair_differs_only_in_language_and_text(path: Path, stem: str) 
     if not CJK_RE.search(zh):  # no text of its own: the pair must be the same but for the language
         assert re.sub(r"""(["'])en\1""", r"\1zh\1", en) == zh, f"{stem}-en and {stem}-zh differ beyond the language"
     assert _code_shape(en) == _code_shape(zh), f"{stem}-en and {stem}-zh differ in code, not only in text"
+
+
+def _chinese_figure_texts(path: Path, snippet_runs: dict) -> dict[str, list[str]]:
+    run = snippet_runs[path]
+    if isinstance(run, Exception):
+        pytest.fail(f"the snippet failed, see its run test: {str(run).splitlines()[0]}", pytrace=False)
+    return {name: texts for name, texts in run.figure_texts.items() if Path(name).stem.endswith("-zh")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", _marked(snippet_files()))
+def test_chinese_figures_carry_no_english_words(path: Path, snippet_runs: dict) -> None:
+    """A ``-zh`` figure has no English word that is not code, a symbol, a unit or a proper name."""
+    problems = [
+        f"{name}: {text!r} has the English word(s) {words}"
+        for name, texts in _chinese_figure_texts(path, snippet_runs).items()
+        for text in texts
+        if (words := chinese.english_words(text))
+    ]
+    assert not problems, "untranslated words in Chinese figures (add a Chinese label):\n" + "\n".join(problems)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", _marked(snippet_files()))
+def test_chinese_figure_labels_come_from_the_label_table(path: Path, snippet_runs: dict) -> None:
+    """Every word of a ``-zh`` figure is the Chinese text of a label of ``rnn_guide.plotting.style.LABELS``."""
+    problems = [
+        f"{name}: {text!r}"
+        for name, texts in _chinese_figure_texts(path, snippet_runs).items()
+        for text in texts
+        if chinese.needs_a_label(text) and not chinese.from_label_table(text)
+    ]
+    assert not problems, (
+        "texts of Chinese figures that are not in rnn_guide.plotting.style.LABELS (register them with "
+        "add_labels and draw them with label(key, language)):\n" + "\n".join(problems)
+    )

@@ -243,3 +243,34 @@ fig = plot_unrolled_loop(steps=4, cell="LSTMCell", language="zh")
 # --8<-- [end:plot-zh]
 
 save_figure(fig, FIGURES / "cells-unrolled-loop-zh.svg")
+
+# --8<-- [start:kernels]
+import warnings
+
+from torch.profiler import ProfilerActivity, profile
+
+
+def kernel_calls(layer, x):
+    """Calls of the fused and of the per-step kernel in a forward and backward pass."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "LSTM with projections is not supported ..."
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            layer(x)[0].sum().backward()
+    counts = {event.key: event.count for event in prof.key_averages()}
+    return counts.get("aten::mkldnn_rnn_layer", 0), counts.get("aten::addmm", 0)
+
+
+torch.manual_seed(0)
+x = torch.randn(20, 4, 8)  # (L, N, H_in), L = 20 steps
+layers = {
+    "LSTM float32": (nn.LSTM(8, 16), x),
+    "LSTM float64": (nn.LSTM(8, 16).double(), x.double()),
+    "LSTM proj_size=8": (nn.LSTM(8, 16, proj_size=8), x),
+    "GRU": (nn.GRU(8, 16), x),
+    "RNN": (nn.RNN(8, 16), x),
+}
+print(f"{'layer (CPU)':18} {'mkldnn_rnn_layer':>16} {'addmm':>6}")
+for name, (layer, inputs) in layers.items():
+    fused, addmm = kernel_calls(layer, inputs)
+    print(f"{name:18} {fused:16} {addmm:6}")
+# --8<-- [end:kernels]

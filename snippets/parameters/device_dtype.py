@@ -47,3 +47,20 @@ try:
 except RuntimeError as error:
     print("RuntimeError:", error)
 # --8<-- [end:dtype-errors]
+
+# --8<-- [start:device-init]
+import inspect
+
+# The constructor ends with reset_parameters(), which fills each weight in place,
+# on the device the weight already lives on, from that device's random generator:
+print(inspect.getsource(nn.GRU.reset_parameters))
+torch.manual_seed(0)
+on_cpu = nn.GRU(3, 4)
+later = nn.GRU(3, 4, device="meta").to_empty(device="cpu")  # no numbers drawn yet
+torch.manual_seed(0)
+later.reset_parameters()  # now drawn, from the CPU generator
+print(
+    "same seed, same generator, same weights:",
+    torch.equal(on_cpu.weight_hh_l0, later.weight_hh_l0),
+)
+# --8<-- [end:device-init]

@@ -51,24 +51,36 @@ for name, parameter in rnn.named_parameters():
 print("parameters:", sum(p.numel() for p in rnn.parameters()))
 # --8<-- [end:parameters]
 
-# --8<-- [start:plot]
+# --8<-- [start:plot-en]
 import torch
 from torch import nn
 
 from rnn_guide.plotting import plot_hidden_trajectory, save_figure
 
-torch.manual_seed(0)
 # One period of a sine wave: (L, N, H_in) = (40, 1, 1)
 signal = torch.sin(torch.linspace(0, 6.28, 40)).reshape(40, 1, 1)
+torch.manual_seed(0)
 wave_rnn = nn.RNN(input_size=1, hidden_size=4)
 with torch.no_grad():
     states, _ = wave_rnn(signal)  # (40, 1, 4)
-# language="zh" draws the same figure with Chinese labels
 fig = plot_hidden_trajectory(states[:, 0], inputs=signal[:, 0], language="en")
-# --8<-- [end:plot]
+# --8<-- [end:plot-en]
 
 save_figure(fig, FIGURES / "rnn-five-minutes-trajectory-en.svg")
-save_figure(
-    plot_hidden_trajectory(states[:, 0], inputs=signal[:, 0], language="zh"),
-    FIGURES / "rnn-five-minutes-trajectory-zh.svg",
-)
+
+# --8<-- [start:plot-zh]
+import torch
+from torch import nn
+
+from rnn_guide.plotting import plot_hidden_trajectory, save_figure
+
+# One period of a sine wave: (L, N, H_in) = (40, 1, 1)
+signal = torch.sin(torch.linspace(0, 6.28, 40)).reshape(40, 1, 1)
+torch.manual_seed(0)
+wave_rnn = nn.RNN(input_size=1, hidden_size=4)
+with torch.no_grad():
+    states, _ = wave_rnn(signal)  # (40, 1, 4)
+fig = plot_hidden_trajectory(states[:, 0], inputs=signal[:, 0], language="zh")
+# --8<-- [end:plot-zh]
+
+save_figure(fig, FIGURES / "rnn-five-minutes-trajectory-zh.svg")

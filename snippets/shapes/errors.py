@@ -71,3 +71,25 @@ for name, shape in expected_shapes(lstm, seq_len=7, batch_size=3).items():
     if not name.startswith(("weight", "bias")):  # skip the parameters
         print(f"{name:7}{shape}")
 # --8<-- [end:expected]
+
+# --8<-- [start:empty]
+from rnn_guide.shapes import expected_shapes_for
+
+gru = nn.GRU(input_size=4, hidden_size=6, batch_first=True)
+output, h_n = gru(torch.zeros(0, 5, 4))  # N = 0: an empty batch is legal
+print("N = 0: output", tuple(output.shape), "h_n", tuple(h_n.shape))
+print(
+    "expected_shapes_for:",
+    expected_shapes_for(
+        "GRU", input_size=4, hidden_size=6, batch_first=True, seq_len=5, batch_size=0
+    )["output"],
+)
+try:
+    gru(torch.zeros(2, 0, 4))  # L = 0
+except RuntimeError as error:
+    print("L = 0, PyTorch:     ", error)
+try:
+    expected_shapes_for("GRU", input_size=4, hidden_size=6, seq_len=0, batch_size=2)
+except ValueError as error:
+    print("L = 0, rnn_guide:   ", error)
+# --8<-- [end:empty]

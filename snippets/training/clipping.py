@@ -31,6 +31,45 @@ print("by value (clip_value=1):", a.grad, b.grad)
 
 assert torch.allclose(a.grad, torch.tensor([0.3, -0.4, 1.0]))
 
+# --8<-- [start:nonfinite]
+for bad in (float("inf"), float("nan")):
+    set_grads()
+    a.grad[2] = bad  # one non-finite element among five
+    total = nn.utils.clip_grad_norm_([a, b], max_norm=1.0)  # error_if_nonfinite=False
+    print(f"one {bad}: total norm {total}, after clipping:", a.grad, b.grad)
+set_grads()
+a.grad[2] = float("inf")
+try:
+    nn.utils.clip_grad_norm_([a, b], max_norm=1.0, error_if_nonfinite=True)
+except RuntimeError as error:
+    print("error_if_nonfinite=True:", str(error).split(". ")[0] + ".")
+# --8<-- [end:nonfinite]
+
+assert torch.isnan(b.grad).all() or torch.isinf(a.grad).any()
+
+# --8<-- [start:variants]
+set_grads()
+norm_inf = nn.utils.clip_grad_norm_([a, b], max_norm=1.0, norm_type=float("inf"))
+print(f"norm_type=inf: total norm {norm_inf:.4f} (the largest |element|)")
+print("after clipping:", a.grad, b.grad)
+
+set_grads()
+total = nn.utils.get_total_norm([a.grad, b.grad])  # 1. measure ...
+print(f"get_total_norm: {total:.4f}")
+# ... look at it, log it, reduce it across ranks, decide to skip the step ...
+nn.utils.clip_grads_with_norm_([a, b], 1.0, total_norm=total)  # 2. ... then scale
+print("clip_grads_with_norm_:", a.grad, b.grad)
+
+results = []
+for foreach in (True, False):  # None (the default) picks True for CPU and CUDA tensors
+    set_grads()
+    nn.utils.clip_grad_norm_([a, b], max_norm=1.0, foreach=foreach)
+    results.append(torch.cat([a.grad, b.grad]))
+print("foreach=True and foreach=False agree:", torch.equal(*results))
+# --8<-- [end:variants]
+
+assert torch.isclose(norm_inf, torch.tensor(12.0))
+
 # --8<-- [start:task]
 import torch
 from torch import nn
@@ -92,7 +131,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 scaler = GradScaler("cpu")  # "cuda" on a GPU
 x, y = adding_problem(32, 40, seed=0)
 
-with autocast("cpu", dtype=torch.bfloat16):
+with autocast("cpu", dtype=torch.float16):  # loss scaling is for float16
     loss = nn.functional.mse_loss(model(x).float(), y)
 optimizer.zero_grad()
 scaler.scale(loss).backward()  # gradients are multiplied by the scale
@@ -100,7 +139,9 @@ scaler.unscale_(optimizer)  # divide them back, in place
 norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
 scaler.step(optimizer)  # skips the step if a gradient is inf/nan
 scaler.update()
-print(f"scale {scaler.get_scale():g}, norm before clipping {norm:.4f}")
+skipped = scaler.get_scale() < 65536  # update() halves the scale after a skipped step
+print(f"norm before clipping {norm:.4f}, scale now {scaler.get_scale():g}")
+print("step skipped:", skipped)
 # --8<-- [end:amp]
 
 # --8<-- [start:tracker]

@@ -36,51 +36,45 @@ print("seed 0 and seed 1, identical:       ", identical(first, other))
 
 assert identical(first, second) and not identical(first, other)
 
-# --8<-- [start:workers]
+# --8<-- [start:worker-seeds]
 import random
 
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader, Dataset, get_worker_info
 
 
-class NoisyRange(Dataset):
-    """Item i plus noise from three generators: torch, NumPy and random."""
+class WorkerDraws(Dataset):
+    """Item i: the id of its worker, and one draw each from torch, NumPy and random."""
 
     def __len__(self):
-        return 8
+        return 4
 
     def __getitem__(self, i):
-        noise = torch.rand(1).item() + np.random.rand() + random.random()
-        return torch.tensor([i + noise])
+        worker = get_worker_info().id
+        draws = [torch.rand(1).item(), np.random.rand(), random.random()]
+        return torch.tensor([worker, *draws])
 
 
-def seed_worker(worker_id):
-    """Seed NumPy and random in each worker from the seed torch gave it."""
-    worker_seed = torch.initial_seed() % 2**32
-    np.random.seed(worker_seed)
-    random.seed(worker_seed)
-
-
-def batches(seed):
-    loader = DataLoader(
-        NoisyRange(),
-        batch_size=4,
-        shuffle=True,
+def draws(seed):
+    loader = DataLoader(  # no worker_init_fn
+        WorkerDraws(),
+        batch_size=1,
         num_workers=2,
-        worker_init_fn=seed_worker,
-        generator=torch.Generator().manual_seed(seed),  # order and worker seeds
+        generator=torch.Generator().manual_seed(seed),
     )
-    return torch.cat([batch for batch in loader]).flatten()
+    return torch.cat(list(loader))
 
 
 torch.set_printoptions(precision=4, sci_mode=False)
-a, b = batches(seed=0), batches(seed=0)
+a, b = draws(seed=0), draws(seed=0)
+print("columns: worker, torch, NumPy, random")
 print(a)
-print("same seed, same batches:", torch.equal(a, b))
-# --8<-- [end:workers]
+print("same seed, same draws:     ", torch.equal(a, b))
+print("other seed, other draws:   ", not torch.equal(a, draws(seed=1)))
+# --8<-- [end:worker-seeds]
 
-assert torch.equal(a, b) and not torch.equal(a, batches(seed=1))
+assert torch.equal(a, b) and not torch.equal(a, draws(seed=1))
 
 # --8<-- [start:flags]
 import os
@@ -125,3 +119,9 @@ print(f"warn_only=True: {len(caught)} {caught[0].category.__name__}, output {out
 
 assert "does not have a deterministic implementation" in message
 assert len(caught) == 1
+
+# --8<-- [start:rnn-docs]
+for layer in (nn.RNN, nn.LSTM, nn.GRU):
+    note = "cudnn_rnn_determinism" in layer.__doc__
+    print(f"{layer.__name__:5} docstring includes the cuDNN determinism note: {note}")
+# --8<-- [end:rnn-docs]

@@ -35,12 +35,6 @@ def speed(name):
 
 print(f"nn.LSTM / LSTMCell loop: {speed('fused_lstm') / speed('lstm_cell_loop'):.2f}x")
 print(f"packed / padded:         {speed('packed') / speed('padded'):.2f}x")
-for batch in config["batch_sizes"]:
-    two, one = (
-        speed(f"batch_size_{batch}_threads_2"),
-        speed(f"batch_size_{batch}_threads_1"),
-    )
-    print(f"batch {batch:3}: 2 threads / 1 thread = {two / one:.2f}x")
 # --8<-- [end:ratios]
 
 # --8<-- [start:table-en]
@@ -50,7 +44,7 @@ result = latest_result("speed")  # set-up: the committed result, as above
 
 from rnn_guide.plotting.speed import format_speed_table
 
-print(format_speed_table(result, language="en"))
+print(format_speed_table(result, language="en", threads=[1]))
 # --8<-- [end:table-en]
 
 # --8<-- [start:table-zh]
@@ -60,7 +54,7 @@ result = latest_result("speed")  # set-up: the committed result, as above
 
 from rnn_guide.plotting.speed import format_speed_table
 
-print(format_speed_table(result, language="zh"))
+print(format_speed_table(result, language="zh", threads=[1]))
 # --8<-- [end:table-zh]
 
 # --8<-- [start:plot-en]
@@ -70,7 +64,7 @@ result = latest_result("speed")  # set-up: the committed result, as above
 
 from rnn_guide.plotting.speed import plot_speed
 
-fig = plot_speed(result, language="en")
+fig = plot_speed(result, language="en", threads=[1])
 # --8<-- [end:plot-en]
 
 figure_en = fig
@@ -82,10 +76,55 @@ result = latest_result("speed")  # set-up: the committed result, as above
 
 from rnn_guide.plotting.speed import plot_speed
 
-fig = plot_speed(result, language="zh")
+fig = plot_speed(result, language="zh", threads=[1])
 # --8<-- [end:plot-zh]
 
 from rnn_guide.plotting import save_figure
 
 save_figure(figure_en, FIGURES / "training-speed-throughput-en.svg")
 save_figure(fig, FIGURES / "training-speed-throughput-zh.svg")
+
+# --8<-- [start:recompile]
+import torch
+from torch import nn
+
+
+def compilations(dynamic):
+    """How often torch.compile compiles an LSTMCell called with four batch sizes."""
+    torch._dynamo.reset()
+    graphs = []
+
+    def counting_backend(graph, example_inputs):  # records each compilation
+        graphs.append(graph)
+        return graph.forward
+
+    cell = torch.compile(nn.LSTMCell(8, 16), backend=counting_backend, dynamic=dynamic)
+    counts = []
+    for batch in (4, 8, 16, 32):
+        cell(torch.randn(batch, 8))
+        counts.append(len(graphs))
+    return counts
+
+
+print("dynamic=None (default):", compilations(None))
+print("dynamic=False:         ", compilations(False))
+# --8<-- [end:recompile]
+
+# --8<-- [start:packing]
+from rnn_guide.results import latest_result
+
+packing = latest_result("packing_backward")  # benchmarks/packing_backward.py
+m = packing["metrics"]
+
+
+def ms(setting, length, phase):
+    return m[f"{setting}_length_{length}_{phase}_milliseconds"]
+
+
+print("  L   forward: packed / padded   backward: packed / padded   (equal lengths)")
+for length in packing["config"]["lengths"]:
+    forward = ms("packed", length, "forward") / ms("padded", length, "forward")
+    backward = ms("packed", length, "backward") / ms("padded", length, "backward")
+    equal = ms("packed_equal", length, "backward") / ms("padded", length, "backward")
+    print(f"{length:4}   {forward:24.2f}x   {backward:24.2f}x   ({equal:.2f}x)")
+# --8<-- [end:packing]

@@ -66,6 +66,25 @@ except RuntimeError as error:
 
 assert start == window and "backward through the graph a second time" in message
 
+# --8<-- [start:retain-graph]
+state = None
+try:
+    for start in (0, window):
+        x = series[start : start + window]
+        y = series[start + 1 : start + window + 1]
+        output, state = lstm(x, state)
+        loss = nn.functional.mse_loss(head(output), y)
+        optimizer.zero_grad()
+        loss.backward(retain_graph=True)  # keeps the first graph alive ...
+        optimizer.step()  # ... but changes the weights it saved, in place
+        print(f"window at {start}: backward() and step() done")
+except RuntimeError as error:
+    message = str(error)
+    print("RuntimeError:", message.split(": [")[0] + ".")
+# --8<-- [end:retain-graph]
+
+assert start == window and "modified by an inplace operation" in message
+
 
 # --8<-- [start:saved-bytes]
 import torch

@@ -115,3 +115,39 @@ for fine in (lengths.cpu(), [3, 5, 2, 4]):
     again = pack_padded_sequence(padded, fine, batch_first=True, enforce_sorted=False)
     print(type(fine).__name__, "->", again.batch_sizes.tolist())
 # --8<-- [end:lengths-cpu]
+
+# --8<-- [start:lengths-rules]
+from torch import nn
+from torch.nn.utils.rnn import pad_packed_sequence
+
+# Any integer dtype on the CPU works: PyTorch converts the lengths to int64 itself
+as_int32 = pack_padded_sequence(
+    padded, lengths.int(), batch_first=True, enforce_sorted=False
+)
+print("int32 lengths:", as_int32.batch_sizes.tolist())
+
+# What comes back in the batch's order, and what stays sorted by length
+torch.manual_seed(0)
+gru = nn.GRU(input_size=1, hidden_size=2, batch_first=True)
+x = padded.unsqueeze(-1).float()  # (N, L, 1)
+out, h_n = gru(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))
+unpacked, out_lengths = pad_packed_sequence(out, batch_first=True)  # (N, L, 2)
+last = unpacked[torch.arange(4), out_lengths - 1]  # each sequence's last output
+# each sequence run on its own, without padding
+alone = torch.cat([gru(x[i : i + 1, : lengths[i]])[1][0] for i in range(4)])
+print("h_n, batch order:                ", torch.allclose(h_n[0], alone))
+print("pad_packed_sequence, batch order:", torch.allclose(last, alone))
+step0 = out.data[:4]  # the first time step of all four sequences
+print(
+    "out.data, sorted by length:      ",
+    torch.equal(step0, unpacked[out.sorted_indices, 0]),
+)
+
+# A sequence of length 0 (say, an empty text after tokenising) is an error
+try:
+    pack_padded_sequence(
+        padded, torch.tensor([3, 5, 0, 4]), batch_first=True, enforce_sorted=False
+    )
+except RuntimeError as error:
+    print("RuntimeError:", error)
+# --8<-- [end:lengths-rules]

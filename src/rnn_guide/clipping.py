@@ -10,7 +10,7 @@ explode. This module measures that and guards against it:
 * :class:`AutoClip` (Seetharaman et al., 2020) clips to a percentile of the norms seen so far.
 * :func:`adaptive_clip_grad` (Brock et al., 2021) clips unit-wise relative to the weight norm.
 * :func:`~rnn_guide.gradients.gradient_norms_through_time` measures
-  :math:`\lVert \partial L / \partial h_t \rVert` for every time step of an ``nn.RNN``, ``nn.LSTM`` or
+  :math:`\lVert \partial \ell / \partial h_t \rVert` for every time step of an ``nn.RNN``, ``nn.LSTM`` or
   ``nn.GRU`` (or their cells). It lives in :mod:`rnn_guide.gradients` and is re-exported here, so
   ``rnn_guide.clipping.gradient_norms_through_time`` works as well.
 

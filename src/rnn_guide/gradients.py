@@ -1,8 +1,8 @@
 r"""How gradients vanish or explode through time in a recurrent network.
 
 Backpropagation through time multiplies the same step Jacobian into the gradient once per time step:
-:math:`\partial L/\partial h_t = \partial L/\partial h_T \prod_{k=t+1}^{T} \partial h_k/\partial h_{k-1}`.
-:func:`gradient_norms_through_time` measures :math:`\lVert \partial L / \partial h_t \rVert` for every time
+:math:`\partial \ell/\partial h_t = \partial \ell/\partial h_T \prod_{k=t+1}^{T} \partial h_k/\partial h_{k-1}`.
+:func:`gradient_norms_through_time` measures :math:`\lVert \partial \ell / \partial h_t \rVert` for every time
 step of an ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU`` (or their cells): the data behind the
 vanishing/exploding-gradient figures. Guarding against exploding gradients while training (clipping,
 monitoring the norm of every step) is :mod:`rnn_guide.clipping`'s job, which re-exports this function.
@@ -31,14 +31,14 @@ def gradient_norms_through_time(
 ) -> torch.Tensor:
     r"""Norm of the gradient of a loss on the last hidden state with respect to every hidden state.
 
-    Returns :math:`\lVert \partial L/\partial h_t \rVert` for :math:`t = 0, \dots, T` with :math:`T = L - 1`,
+    Returns :math:`\lVert \partial \ell/\partial h_t \rVert` for :math:`t = 0, \dots, T` with :math:`T = L - 1`,
     the data behind the vanishing/exploding-gradient figures. By the chain rule
-    :math:`\partial L/\partial h_t = \partial L/\partial h_T \prod_{k=t+1}^{T} \partial h_k/\partial h_{k-1}`,
+    :math:`\partial \ell/\partial h_t = \partial \ell/\partial h_T \prod_{k=t+1}^{T} \partial h_k/\partial h_{k-1}`,
     so the norm shrinks or grows geometrically going back in time when the step Jacobians are small or large.
 
     The module is run one time step at a time, carrying its state, with its own parameters; the top layer's
     :math:`h_t` of each step is the node that feeds the next step, and
-    ``torch.autograd.grad`` gives :math:`\partial L/\partial h_t` for every :math:`t` at once (no ``.grad`` of
+    ``torch.autograd.grad`` gives :math:`\partial \ell/\partial h_t` for every :math:`t` at once (no ``.grad`` of
     the module is touched). For an LSTM only :math:`h_t` is measured, not the cell state :math:`c_t`.
 
     Dropout is disabled while measuring (the module is put in eval mode and restored afterwards) and cuDNN is
@@ -52,12 +52,12 @@ def gradient_norms_through_time(
         input: optional input of shape ``(L, N, H_in)`` (``(N, L, H_in)`` if ``batch_first``) or unbatched
             ``(L, H_in)``. By default a standard normal input drawn from ``seed``.
         seed: seeds a private generator for the input and the target; the global RNG is not touched.
-        loss: ``"last"``: :math:`L = \sum h_T` (so :math:`\partial L/\partial h_T` is all ones), or
+        loss: ``"last"``: :math:`\ell = \sum h_T` (so :math:`\partial \ell/\partial h_T` is all ones), or
             ``"last_mse"``: :math:`L = \operatorname{mean}((h_T - y)^2)` with a standard normal target
             :math:`y` drawn from ``seed``. The initial state is zero.
 
     Returns:
-        A CPU tensor of shape ``(L,)``; entry ``t`` is the Frobenius norm of :math:`\partial L/\partial h_t`
+        A CPU tensor of shape ``(L,)``; entry ``t`` is the Frobenius norm of :math:`\partial \ell/\partial h_t`
         of shape ``(N, H_out)`` over the whole batch.
 
     Raises:

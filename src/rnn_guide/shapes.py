@@ -237,8 +237,13 @@ def _rows(config: _Config) -> list[ParameterRow]:
     return rows
 
 
+#: What PyTorch's recurrent layers raise for an input of sequence length 0.
+SEQ_LEN_ZERO_MESSAGE = "Expected sequence length to be larger than 0 in RNN"
+
+
 def _tensor_shapes(config: _Config, seq_len: Any, batch_size: Any) -> dict[str, Shape]:
-    batch_size = check_int("batch_size", batch_size, minimum=1, allow_none=True)
+    # PyTorch accepts an empty batch (N = 0) and returns empty outputs.
+    batch_size = check_int("batch_size", batch_size, minimum=0, allow_none=True)
     batch: Shape = () if batch_size is None else (batch_size,)
     if config.is_cell:
         seq_len = check_int("seq_len", seq_len, minimum=1, allow_none=True)
@@ -253,7 +258,11 @@ def _tensor_shapes(config: _Config, seq_len: Any, batch_size: Any) -> dict[str, 
         if config.kind == "LSTMCell":
             shapes["c_1"] = shapes["c_0"]
         return shapes
-    seq_len = check_int("seq_len", seq_len, minimum=1)
+    seq_len = check_int("seq_len", seq_len)
+    if seq_len < 0:
+        raise ValueError(f"seq_len must be a positive integer, got {seq_len}")
+    if seq_len == 0:  # PyTorch's own message (a RuntimeError in the forward pass)
+        raise ValueError(f"{SEQ_LEN_ZERO_MESSAGE}, got seq_len=0")
     states = config.directions * config.num_layers
     if batch_size is None:
         sequence: Shape = (seq_len,)
@@ -312,7 +321,8 @@ def expected_shapes_for(
         bidirectional: Whether there is a reverse direction, ``D = 2`` (layers only).
         proj_size: ``LSTM`` projection size, 0 for none; it shrinks ``h`` (but not ``c``) to ``H_out``.
         seq_len: ``L``, a positive integer for layers; ``None`` or ``1`` for cells.
-        batch_size: ``N``, a positive integer, or ``None`` for unbatched input.
+        batch_size: ``N``, an integer ``>= 0`` (PyTorch accepts an empty batch), or ``None`` for
+            unbatched input.
 
     Returns:
         A dict from tensor or parameter name to shape tuple, tensors first.
@@ -353,7 +363,8 @@ def expected_shapes(module: nn.Module, seq_len: int | None, batch_size: int | No
     Args:
         module: An ``nn.RNN``, ``nn.LSTM``, ``nn.GRU``, ``nn.RNNCell``, ``nn.LSTMCell`` or ``nn.GRUCell``.
         seq_len: ``L``, a positive integer for layers; ``None`` or ``1`` for cells (one time step).
-        batch_size: ``N``, a positive integer, or ``None`` for unbatched input.
+        batch_size: ``N``, an integer ``>= 0`` (PyTorch accepts an empty batch), or ``None`` for
+            unbatched input.
 
     Returns:
         A dict from name to shape: ``"input"``, ``"h_0"``, (``"c_0"``), ``"output"``, ``"h_n"``,
@@ -363,8 +374,9 @@ def expected_shapes(module: nn.Module, seq_len: int | None, batch_size: int | No
     Raises:
         TypeError: If ``module`` is not a recurrent layer or cell, or ``seq_len``/``batch_size`` is
             not an integer.
-        ValueError: If ``seq_len`` or ``batch_size`` is not positive, or ``seq_len`` is not ``None``/``1``
-            for a cell.
+        ValueError: If ``seq_len`` is not positive (for 0 with PyTorch's message, "Expected sequence
+            length to be larger than 0 in RNN"), ``batch_size`` is negative, or ``seq_len`` is not
+            ``None``/``1`` for a cell.
     """
     config = _config_of(module)
     shapes = _tensor_shapes(config, seq_len, batch_size)

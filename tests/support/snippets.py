@@ -52,6 +52,8 @@ class SnippetRun:
     path: Path
     outputs: dict[str, str] = field(default_factory=dict)  # section -> printed text
     figures: list[Path] = field(default_factory=list)  # files written into the figure dir
+    #: file name -> every visible text of the figure written there (titles, labels, ticks, legends)
+    figure_texts: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _shown(path: Path) -> str:
@@ -158,6 +160,37 @@ def _fresh_global_state():
         torch.set_printoptions(profile="default")
 
 
+@contextlib.contextmanager
+def _recording_figure_texts(run: SnippetRun):
+    """Record the visible texts of every figure the snippet saves, by file name.
+
+    SVG figures store their text as paths, so the words of a figure can only be read from
+    the figure object itself, at the moment it is written.
+    """
+    from matplotlib.figure import Figure
+
+    original = Figure.savefig
+
+    def savefig(fig, fname, *args, **kwargs):
+        result = original(fig, fname, *args, **kwargs)
+        if isinstance(fname, (str, os.PathLike)):
+            run.figure_texts[Path(fname).name] = visible_texts(fig)
+        return result
+
+    Figure.savefig = savefig
+    try:
+        yield
+    finally:
+        Figure.savefig = original
+
+
+def visible_texts(fig) -> list[str]:
+    """Every visible, non-empty text of a drawn figure (titles, axis labels, tick labels, legends, notes)."""
+    import matplotlib.text
+
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+
+
 def run_snippet(path: Path, figure_dir: Path) -> SnippetRun:
     """Execute one snippet file chunk by chunk and collect each section's printed output.
 
@@ -175,7 +208,7 @@ def run_snippet(path: Path, figure_dir: Path) -> SnippetRun:
     os.environ["RNN_GUIDE_FIGURE_DIR"] = str(figure_dir)
     sys.argv = [str(path)]
     try:
-        with _fresh_global_state():
+        with _fresh_global_state(), _recording_figure_texts(run):
             for chunk in parse_chunks(path):
                 # Pad with blank lines so that tracebacks show the real line numbers.
                 source = "\n" * (chunk.first_line - 1) + "".join(chunk.lines)

@@ -63,7 +63,6 @@
     if (v.kind !== "int") {
       throw new CheckError("TypeError", name + " must be an integer, got " + repr(v) + " (" + typeName(v) + ")");
     }
-    if (v.value < 1) throw new CheckError("ValueError", name + " must be a positive integer, got " + v.value);
   }
 
   function checkBool(name, value) {
@@ -145,7 +144,18 @@
     }
     // Then rnn_guide.shapes._tensor_shapes.
     checkInt("batch_size", batchSize, true);
+    // PyTorch accepts an empty batch (N = 0).
+    if (batchSize.kind === "int" && batchSize.value < 0) {
+      throw new CheckError("ValueError", "batch_size must be an integer >= 0, got " + batchSize.value);
+    }
     checkInt("seq_len", seqLen, false);
+    if (seqLen.value < 0) {
+      throw new CheckError("ValueError", "seq_len must be a positive integer, got " + seqLen.value);
+    }
+    if (seqLen.value === 0) {
+      // PyTorch's own message (a RuntimeError in the forward pass).
+      throw new CheckError("ValueError", "Expected sequence length to be larger than 0 in RNN, got seq_len=0");
+    }
 
     var hIn = inputSize.value;
     var h = hiddenSize.value;

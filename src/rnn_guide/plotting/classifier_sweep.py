@@ -33,6 +33,7 @@ add_labels(
         "sweep_depth": {"en": "number of layers", "zh": "层数", None: "layers"},
         "sweep_embedding": {"en": "embedding {size}", "zh": "词嵌入维度 {size}", None: "$E={size}$"},
         "sweep_accuracy": {"en": "test accuracy", "zh": "测试集准确率", None: "accuracy"},
+        "sweep_accuracy_percent": {"en": "test accuracy (%)", "zh": "测试集准确率（%）", None: "accuracy (%)"},
         "sweep_time_cpu": {"en": "training time (CPU s)", "zh": "训练时间（CPU 秒）", None: "CPU s"},
         "sweep_time_wall": {"en": "training time (s)", "zh": "训练时间（秒）", None: "s"},
         "sweep_title_cell": {"en": "RNN, LSTM or GRU", "zh": "RNN、LSTM 还是 GRU", None: ""},
@@ -123,7 +124,8 @@ def sweep_rows(
 
     Returns:
         One row per trained setting, tables in the order of :data:`TABLES`; a setting repeated in two tables
-        (the default LSTM) appears in each. Accuracy in percent with one decimal, time in whole seconds.
+        (the default LSTM) appears in each. Accuracy in percent with one decimal (``73.7 %``; ``73.7%`` in
+        Chinese), time in whole seconds.
 
     Raises:
         TypeError, ValueError: if ``result`` is not a comparison record or lacks the time asked for.
@@ -138,7 +140,8 @@ def sweep_rows(
             out.append(
                 (
                     _setting(row, language),
-                    f"{100 * float(row['test_accuracy']):.1f} %",
+                    # Chinese writes the percent sign without a space: 73.7%
+                    f"{100 * float(row['test_accuracy']):.1f}{'%' if language == 'zh' else ' %'}",
                     f"{float(row[key]):,.0f}",
                     f"{int(parameters):,}" if parameters is not None else "",
                 )
@@ -257,7 +260,7 @@ def plot_classifier_sweep(result: Mapping[str, Any], language: str | None = "en"
     margin = max(0.5, 0.1 * (high - low))
     for column in range(len(tables)):
         axes[0][column].set_ylim(low - margin, high + margin)
-    axes[0][0].set_ylabel(label("sweep_accuracy", language) + " (%)")
+    axes[0][0].set_ylabel(label("sweep_accuracy_percent", language))
     axes[1][0].set_ylabel(label(f"sweep_time_{time}", language))
     fig.tight_layout()
     return fig

@@ -31,7 +31,7 @@ add_labels(
     {
         "gate_i": {"en": "input gate $i_t$", "zh": "输入门 $i_t$", None: "$i_t$"},
         "gate_f": {"en": "forget gate $f_t$", "zh": "遗忘门 $f_t$", None: "$f_t$"},
-        "gate_g": {"en": "candidate $g_t$", "zh": "候选值 $g_t$", None: "$g_t$"},
+        "gate_g": {"en": "candidate $g_t$", "zh": "候选状态 $g_t$", None: "$g_t$"},
         "gate_o": {"en": "output gate $o_t$", "zh": "输出门 $o_t$", None: "$o_t$"},
         "gate_r": {"en": "reset gate $r_t$", "zh": "重置门 $r_t$", None: "$r_t$"},
         "gate_z": {"en": "update gate $z_t$", "zh": "更新门 $z_t$", None: "$z_t$"},

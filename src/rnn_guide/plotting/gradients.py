@@ -1,4 +1,4 @@
-r"""Gradient figures: :math:`\lVert \partial L / \partial h_t \rVert` through time, and histograms of the
+r"""Gradient figures: :math:`\lVert \partial \ell / \partial h_t \rVert` through time, and histograms of the
 gradient norms recorded while training.
 
 The numbers come from :func:`rnn_guide.clipping.gradient_norms_through_time` (one tensor of shape ``(L,)``
@@ -24,13 +24,13 @@ __all__ = ["plot_grad_norm_histogram", "plot_gradient_norms"]
 add_labels(
     {
         "grad_through_time_y": {
-            "en": "gradient norm $\\|\\partial L / \\partial h_t\\|$",
-            "zh": "梯度范数 $\\|\\partial L / \\partial h_t\\|$",
-            None: "$\\|\\partial L / \\partial h_t\\|$",
+            "en": "gradient norm $\\|\\partial \\ell / \\partial h_t\\|$",
+            "zh": "梯度范数 $\\|\\partial \\ell / \\partial h_t\\|$",
+            None: "$\\|\\partial \\ell / \\partial h_t\\|$",
         },
         "grad_through_time_title": {
             "en": "How far back the gradient of the last step reaches",
-            "zh": "最后一步的梯度能向前传多远",
+            "zh": "最后一步的梯度能沿时间往回传多远",
             None: "",
         },
         "grad_histogram_x": {
@@ -51,7 +51,7 @@ _MAX_BINS = 200
 
 
 def plot_gradient_norms(norms: Mapping[str, torch.Tensor], *, language: str | None = "en") -> Figure:
-    r"""Line plot, log scale, of :math:`\lVert \partial L / \partial h_t \rVert` against :math:`t`.
+    r"""Line plot, log scale, of :math:`\lVert \partial \ell / \partial h_t \rVert` against :math:`t`.
 
     Args:
         norms: legend label -> tensor of shape ``(L,)``, as returned by
@@ -95,6 +95,16 @@ def plot_gradient_norms(norms: Mapping[str, torch.Tensor], *, language: str | No
     return fig
 
 
+#: Threshold names that the histogram draws in the figure's language.
+THRESHOLD_LABELS = {"median": "threshold_median", "p90": "threshold_p90"}
+add_labels(
+    {
+        "threshold_median": {"en": "median = {value}", "zh": "中位数 = {value}", None: "median = {value}"},
+        "threshold_p90": {"en": "p90 = {value}", "zh": "第 90 百分位数 = {value}", None: "p90 = {value}"},
+    }
+)
+
+
 def plot_grad_norm_histogram(
     norms: Sequence[float],
     *,
@@ -107,7 +117,8 @@ def plot_grad_norm_histogram(
     Args:
         norms: the total gradient norm of every step, e.g. ``GradNormTracker.history`` (length S);
             ``nan``/``inf`` entries are left out. At least one must be positive and finite.
-        thresholds: legend label -> value, drawn as vertical lines (e.g. ``{"p90": 3.2}``).
+        thresholds: legend label -> value, drawn as vertical lines (e.g. ``{"p90": 3.2}``); a label that
+            is a key of :data:`THRESHOLD_LABELS` (``"median"``, ``"p90"``) is drawn in ``language``.
         bins: number of logarithmically spaced bins, ``1 … 200``.
         language: ``"en"`` or ``"zh"``, or None for symbols only (and no title).
 
@@ -146,9 +157,12 @@ def plot_grad_norm_histogram(
     ax.hist(values, bins=edges, color="#5e35b1", alpha=0.75)
     colors = ["#ff8f00", "#00897b", "#d81b60", "#3949ab"]
     for index, (name, value) in enumerate(lines.items()):
-        ax.axvline(
-            value, color=colors[index % len(colors)], linestyle="--", linewidth=1.8, label=f"{name} = {value:.3g}"
-        )
+        value_text = f"{value:.3g}"
+        if name in THRESHOLD_LABELS:
+            shown = label(THRESHOLD_LABELS[name], language, value=value_text)
+        else:
+            shown = f"{name} = {value_text}"
+        ax.axvline(value, color=colors[index % len(colors)], linestyle="--", linewidth=1.8, label=shown)
     ax.set_xscale("log")
     ax.set_xlabel(label("grad_histogram_x", language))
     ax.set_ylabel(label("grad_histogram_y", language))

@@ -69,6 +69,7 @@ add_labels(
             None: "",
         },
         "layout_zeros": {"en": "zeros", "zh": "全零", None: "0"},
+        "layout_initial_zeros": {"en": "{state}\nzeros", "zh": "{state}\n全零", None: "{state}\n0"},
     }
 )
 
@@ -329,7 +330,7 @@ def plot_unrolled_loop(steps: int = 4, *, cell: str = "LSTMCell", language: str 
                     fontsize=10)  # fmt: skip
     initial = ", ".join(f"{s}_{{-1}}" for s in state.split(", "))
     ax.annotate("", xy=(-0.05, height / 2), xytext=(-0.9, height / 2), arrowprops=arrow)
-    ax.text(-0.95, height / 2, f"${initial}$\n" + label("layout_zeros", language), ha="right", va="center",
+    ax.text(-0.95, height / 2, label("layout_initial_zeros", language, state=f"${initial}$"), ha="right", va="center",
             fontsize=10)  # fmt: skip
     last = (steps - 1) * spacing + width
     final = ", ".join(f"{s}_n" for s in state.split(", "))

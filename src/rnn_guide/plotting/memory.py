@@ -19,10 +19,10 @@ add_labels(
             "zh": "为反向传播保存的张量（MiB）",
             None: "MiB",
         },
-        "memory_full_bptt": {"en": "full BPTT", "zh": "完整的时间反向传播", None: "BPTT"},
+        "memory_full_bptt": {"en": "full BPTT", "zh": "完整的通过时间反向传播", None: "BPTT"},
         "memory_truncated": {
             "en": "truncated BPTT, k = {window}",
-            "zh": "截断的时间反向传播，k = {window}",
+            "zh": "截断的通过时间反向传播，k = {window}",
             None: "TBPTT, $k = {window}$",
         },
         "memory_title": {

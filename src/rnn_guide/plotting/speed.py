@@ -9,7 +9,7 @@ the figure and reported in the table with their status.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rnn_guide._validation import describe
@@ -42,7 +42,7 @@ add_labels(
         },
         "speed_compiled_lstm_cell_loop": {
             "en": "torch.compile(LSTMCell loop)",
-            "zh": "torch.compile(LSTMCell 循环)",
+            "zh": "torch.compile 编译整个 LSTMCell 循环",
             None: "compile(loop)",
         },
         "speed_compiled_cell_step": {
@@ -135,12 +135,15 @@ def _status(result: Mapping[str, Any], setting: str, language: str | None) -> st
     return status
 
 
-def speed_rows(result: Mapping[str, Any], language: str | None = "en") -> list[tuple[str, str, str]]:
+def speed_rows(
+    result: Mapping[str, Any], language: str | None = "en", *, threads: Sequence[int] | None = None
+) -> list[tuple[str, str, str]]:
     """Rows ``(setting, median, quartiles)`` of the table, as text, in the order of the page.
 
     Args:
         result: a ``speed`` result record (see :func:`rnn_guide.results.latest_result`).
         language: "en", "zh" or None.
+        threads: the thread counts of the batch-size settings to include; None for all.
 
     Returns:
         One row per implementation setting (a missing compiled setting gets its status instead of numbers),
@@ -159,37 +162,50 @@ def speed_rows(result: Mapping[str, Any], language: str | None = "en") -> list[t
             continue
         low, median, high = triple
         rows.append((name, f"{median:,.0f}", f"{low:,.0f} – {high:,.0f}"))
-    for batch, threads, (low, median, high) in _batch_points(metrics):
-        name = label("speed_batch_row", language, batch=batch, threads=threads)
+    for batch, count, (low, median, high) in _batch_points(metrics, threads):
+        name = label("speed_batch_row", language, batch=batch, threads=count)
         rows.append((name, f"{median:,.0f}", f"{low:,.0f} – {high:,.0f}"))
     return rows
 
 
-def _batch_points(metrics: Mapping[str, float]) -> list[tuple[int, int, tuple[float, float, float]]]:
+def _batch_points(
+    metrics: Mapping[str, float], threads: Sequence[int] | None = None
+) -> list[tuple[int, int, tuple[float, float, float]]]:
+    if threads is not None and (isinstance(threads, (str, bytes)) or not isinstance(threads, Sequence) or not threads):
+        raise TypeError(f"threads must be a non-empty sequence of thread counts or None, got {describe(threads)}")
     points = []
     for key in metrics:
         match = BATCH_SETTING.fullmatch(key[: -len(_SUFFIX)]) if key.endswith(_SUFFIX) else None
         if match:
             triple = _triple(metrics, key[: -len(_SUFFIX)])
             assert triple is not None
-            points.append((int(match.group(1)), int(match.group(2)), triple))
+            if threads is None or int(match.group(2)) in threads:
+                points.append((int(match.group(1)), int(match.group(2)), triple))
     return sorted(points, key=lambda point: (point[1], point[0]))
 
 
-def format_speed_table(result: Mapping[str, Any], language: str | None = "en") -> str:
+def format_speed_table(
+    result: Mapping[str, Any], language: str | None = "en", *, threads: Sequence[int] | None = None
+) -> str:
     """The rows of :func:`speed_rows` as a Markdown table (header in ``language``)."""
     header = (label("speed_setting", language), label("speed_median", language), label("speed_quartiles", language))
     lines = [f"| {' | '.join(header)} |", "|:--|--:|--:|"]
-    lines += [f"| {name} | {median} | {quartiles} |" for name, median, quartiles in speed_rows(result, language)]
+    lines += [
+        f"| {name} | {median} | {quartiles} |"
+        for name, median, quartiles in speed_rows(result, language, threads=threads)
+    ]
     return "\n".join(lines)
 
 
-def plot_speed(result: Mapping[str, Any], language: str | None = "en") -> Figure:
+def plot_speed(
+    result: Mapping[str, Any], language: str | None = "en", *, threads: Sequence[int] | None = None
+) -> Figure:
     """Two panels: throughput of each implementation setting (bars), and against batch size per thread count.
 
     Args:
         result: a ``speed`` result record; each bar and point is a median, the whiskers the quartiles.
         language: "en" or "zh", the language of the labels, or None for symbols only (and no titles).
+        threads: the thread counts of the batch-size settings to draw; None for all.
 
     Returns:
         The matplotlib figure.
@@ -203,7 +219,7 @@ def plot_speed(result: Mapping[str, Any], language: str | None = "en") -> Figure
     check_language(language)
     metrics = _metrics(result)
     bars = [(s, t) for s in IMPLEMENTATIONS if (t := _triple(metrics, s)) is not None]
-    points = _batch_points(metrics)
+    points = _batch_points(metrics, threads)
     if not bars and not points:
         raise ValueError("result holds no '<setting>_samples_per_second' metric of benchmarks/speed.py")
     use_style()
@@ -218,8 +234,8 @@ def plot_speed(result: Mapping[str, Any], language: str | None = "en") -> Figure
     left.set_xlabel(label("speed_samples_per_second", language))
     left.grid(axis="y", visible=False)
 
-    for threads, color, marker in ((1, _ONE, "o-"), (2, _TWO, "s--")):
-        line = [(b, t) for b, th, t in points if th == threads]
+    for count, color, marker in ((1, _ONE, "o-"), (2, _TWO, "s--")):
+        line = [(b, t) for b, th, t in points if th == count]
         if not line:
             continue
         sizes = [b for b, _ in line]
@@ -231,7 +247,7 @@ def plot_speed(result: Mapping[str, Any], language: str | None = "en") -> Figure
             color=color,
             capsize=3,
             linewidth=2,
-            label=label("speed_threads", language, threads=threads),
+            label=label("speed_threads", language, threads=count),
         )
     right.set_xscale("log", base=2)
     batch_sizes = sorted({b for b, _, _ in points})

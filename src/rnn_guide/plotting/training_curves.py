@@ -44,6 +44,30 @@ add_labels(
     }
 )
 
+#: Runs that the guide's figures compare, by the name the snippets and benchmarks give them. A curve
+#: named so is drawn with its label in the figure's language (``"no clipping"`` -> 不裁剪); any other
+#: name is drawn as it is.
+RUN_LABELS = {
+    "no clipping": "run_no_clipping",
+    "default": "run_default",
+    "orthogonal": "run_orthogonal",
+    "forget_bias": "run_forget_bias",
+    "orthogonal_forget_bias": "run_orthogonal_forget_bias",
+}
+add_labels(
+    {
+        "run_no_clipping": {"en": "no clipping", "zh": "不裁剪", None: "no clipping"},
+        "run_default": {"en": "default", "zh": "默认初始化", None: "default"},
+        "run_orthogonal": {"en": "orthogonal", "zh": "正交初始化", None: "orthogonal"},
+        "run_forget_bias": {"en": "forget_bias", "zh": "遗忘门偏置为 1", None: "forget_bias"},
+        "run_orthogonal_forget_bias": {
+            "en": "orthogonal_forget_bias",
+            "zh": "正交初始化 + 遗忘门偏置为 1",
+            None: "orthogonal_forget_bias",
+        },
+    }
+)
+
 _Y_LABELS = ("curves_loss", "curves_train_loss", "curves_valid_loss")
 _TITLES = ("curves_title_clipping", "curves_title_exploding", "curves_title_initialisation", None)
 
@@ -72,8 +96,9 @@ def plot_loss_curves(
 
     Args:
         curves: legend label -> loss values of shape ``(S,)`` (one per recorded step; all the same length
-            S). Non-finite values end the line: the first one is marked with a cross at the top of the axes
-            and the run is named in a note as having become ``nan``.
+            S). A label that is a key of :data:`RUN_LABELS` is drawn in ``language``. Non-finite values end
+            the line: the first one is marked with a cross at the top of the axes and the run is named in a
+            note as having become ``nan``.
         steps: the step number of each value, shape ``(S,)``. Default ``0 … S-1``, like Python indices.
         spread: optional legend label -> ``(low, high)``, each of shape ``(S,)``, drawn as a band around the
             curve of that label (e.g. the minimum and maximum over seeds).
@@ -133,9 +158,10 @@ def plot_loss_curves(
         if name in bands:
             low, high = bands[name]
             ax.fill_between(x[:end], low[:end], high[:end], color=color, alpha=0.18, linewidth=0)
-        ax.plot(x[:end], values[:end], color=color, linewidth=1.5, label=name)
+        shown = label(RUN_LABELS[name], language) if name in RUN_LABELS else name
+        ax.plot(x[:end], values[:end], color=color, linewidth=1.5, label=shown)
         if broken is not None:
-            notes.append((x[broken], color, label("curves_diverged", language, name=name, step=int(x[broken]))))
+            notes.append((x[broken], color, label("curves_diverged", language, name=shown, step=int(x[broken]))))
     if baseline is not None:
         ax.axhline(baseline, color="0.4", linestyle=":", linewidth=1.5, label=label("curves_baseline", language))
     if log_y:
