@@ -16,9 +16,11 @@ import json
 import os
 import random
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import torch
@@ -442,4 +444,52 @@ def test_calculator_form(browser: Any, site_url: str, language: str) -> None:
     tab.check("#rg-calc-unbatched")
     assert _form_rows(tab, 1)[0][1] == "(11, 7)"
     assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    context.close()
+
+
+#: Configurations whose emitted code is run: RNN/LSTM/GRU, batch_first, bidirectional, stacked, proj_size, unbatched.
+CODE_CONFIGS = [
+    {"kind": "RNN", "input_size": "4", "hidden_size": "6", "seq_len": "5", "batch_size": "3"},
+    {"kind": "GRU", "num_layers": "2", "batch_first": "1", "bidirectional": "1", "batch_size": "2"},
+    {"kind": "LSTM", "proj_size": "3", "num_layers": "3", "batch_first": "1", "bidirectional": "1"},
+    {"kind": "LSTM", "bidirectional": "1", "unbatched": "1"},
+    {"kind": "GRU", "unbatched": "1", "bias": "0"},
+    {"kind": "LSTM", "num_layers": "2", "proj_size": "7", "seq_len": "1"},
+    {"kind": "RNN", "bidirectional": "1", "num_layers": "2", "batch_first": "1"},
+]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_calculator_emits_code_that_runs_and_matches_the_page(browser: Any, site_url: str, language: str) -> None:
+    """Each configuration is loaded from its permalink; the emitted code runs with PyTorch and prints the
+    shapes of the page's table, the parameter count and the memory the page shows; the last step of each
+    direction it takes equals the matching row of h_n."""
+    context = browser.new_context(viewport=chromium_support.DESKTOP, service_workers="block")
+    tab = context.new_page()
+    page = site_url + ("zh/" if language == "zh" else "") + "calculator/"
+    for config in CODE_CONFIGS:
+        tab.goto(page + "?" + urlencode(config))
+        tab.wait_for_selector("#rg-calc-code code")
+        assert tab.input_value("#rg-calc-kind") == config["kind"]
+        assert tab.locator("#rg-calc-unbatched").is_checked() == (config.get("unbatched") == "1")
+        permalink = tab.get_attribute(".rg-calc-permalink", "href")
+        assert all(f"{name}={value}" in permalink for name, value in config.items()), (permalink, config)
+        code = tab.locator("#rg-calc-code code").text_content()
+        assert tab.locator("#rg-calc-code button.md-clipboard").count() == 1
+        assert ("正向方向的最后一步" in code) == (language == "zh")
+        completed = subprocess.run(
+            [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, timeout=120
+        )
+        assert completed.returncode == 0, f"{config}: the emitted code failed\n{code}\n{completed.stderr}"
+        printed = dict(line.split(" ", 1) for line in completed.stdout.splitlines())
+        shapes = {row[0]: row[1] for row in _form_rows(tab, 1)}
+        for name in ("output", "h_n", "c_n"):
+            if name in shapes or name in printed:
+                assert printed[name] == shapes[name], (config, name, printed, shapes)
+        assert printed["forward"] == "True" and printed.get("backward", "True") == "True", (config, printed)
+        assert ("backward" in printed) == (config.get("bidirectional") == "1")
+        assert printed["parameters"] == tab.get_attribute(".rg-calc-count", "data-count")
+        assert printed["parameters"] == _form_rows(tab, 2)[-1][2].replace(",", "")
+        assert printed["weight_bytes"] == tab.get_attribute(".rg-calc-weights", "data-bytes")
+        assert printed["activation_bytes"] == tab.get_attribute(".rg-calc-activations", "data-bytes")
     context.close()

@@ -16,7 +16,18 @@ from .paths import ROOT
 
 CONSTRAINTS = ROOT / "requirements" / "constraints-py311.txt"
 #: The packages whose versions change what is printed or drawn.
-OUTPUT_PACKAGES = ("matplotlib", "numpy", "mplfonts", "jieba", "pillow", "fonttools", "kiwisolver")
+OUTPUT_PACKAGES = (
+    "matplotlib",
+    "numpy",
+    "mplfonts",
+    "jieba",
+    "pillow",
+    "fonttools",
+    "kiwisolver",
+    "onnx",
+    "onnxruntime",
+    "onnxscript",
+)
 TORCH_VERSION = "2.13.0"
 
 

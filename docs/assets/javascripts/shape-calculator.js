@@ -258,6 +258,16 @@
       formula: "Formula",
       total: "Total",
       error: "PyTorch rejects this configuration:",
+      code: "Code for this configuration",
+      copy: "Copy to clipboard",
+      permalink: "Link to this configuration",
+      weights: "Weights",
+      activations: "Activations",
+      memory_note: "float32 (4 bytes per number); activations: the output tensor and the final states for this batch, without what autograd saves for training",
+      param_count: "Parameters",
+      c_last_forward: "last step of the forward direction",
+      c_last_backward: "last step of the backward direction (it read the sequence from the end: its last step is at t = 0)",
+      c_check: "check the shapes and counts",
     },
     zh: {
       legend: "配置",
@@ -283,6 +293,16 @@
       formula: "公式",
       total: "合计",
       error: "PyTorch 会拒绝这个配置：",
+      code: "这个配置的代码",
+      copy: "复制到剪贴板",
+      permalink: "本配置的链接",
+      weights: "权重",
+      activations: "激活值",
+      memory_note: "按 float32（每个数 4 字节）计算；激活值指这个批量的输出张量和最终状态，不含训练时自动求导保存的中间结果",
+      param_count: "参数量",
+      c_last_forward: "正向方向的最后一步",
+      c_last_backward: "反向方向的最后一步（它从序列末尾读起，最后一步在 t = 0）",
+      c_check: "检查形状和数量",
     },
   };
 
@@ -342,6 +362,109 @@
     return "nn." + c.kind + "(" + args.join(", ") + ")";
   }
 
+
+  function tuple(shape) {
+    return "(" + shape.join(", ") + (shape.length === 1 ? ",)" : ")");
+  }
+
+  function formatBytes(bytes) {
+    if (bytes < 1024) return bytes.toLocaleString("en-US") + " B";
+    var units = ["KiB", "MiB", "GiB"];
+    var value = bytes / 1024;
+    var unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit += 1;
+    }
+    return value.toFixed(value < 10 ? 2 : 1) + " " + units[unit] + " (" + bytes.toLocaleString("en-US") + " B)";
+  }
+
+  /* Memory in bytes at 4 bytes per float32 number: the weights, and the output tensor plus the final states. */
+  function memory(result) {
+    var shapes = {};
+    result.tensors.forEach(function (row) {
+      shapes[row[0]] = row[1];
+    });
+    function size(name) {
+      if (!shapes[name]) return 0;
+      return shapes[name].reduce(function (a, b) {
+        return a * b;
+      }, 1);
+    }
+    return { weights: 4 * result.total, activations: 4 * (size("output") + size("h_n") + size("c_n")) };
+  }
+
+  /* Python code that builds the layer and its initial states, runs it, takes the last step of each direction
+     and prints the shapes and counts that the page shows (the browser test runs it and compares). */
+  function pythonCode(c, result, t) {
+    var shapes = {};
+    result.tensors.forEach(function (row) {
+      shapes[row[0]] = row;
+    });
+    var lstm = c.kind === "LSTM";
+    var d = c.bidirectional ? 2 : 1;
+    var hOut = c.proj_size !== "0" ? parseInt(c.proj_size, 10) : parseInt(c.hidden_size, 10);
+    var unbatched = c.batch_size === null;
+    // Index of the time dimension in output: unbatched (L, ...), batch_first (N, L, ...), else (L, N, ...).
+    function at(step, features) {
+      if (unbatched) return "output[" + step + ", " + features + "]";
+      if (c.batch_first) return "output[:, " + step + ", " + features + "]";
+      return "output[" + step + ", :, " + features + "]";
+    }
+    var lines = [
+      "import torch",
+      "from torch import nn",
+      "",
+      "torch.manual_seed(0)",
+      "rnn = " + moduleCall(c),
+      "x = torch.randn" + tuple(shapes.input[1]) + "  # input " + shapes.input[2],
+      "h_0 = torch.zeros" + tuple(shapes.h_0[1]) + "  # " + shapes.h_0[2],
+    ];
+    if (lstm) {
+      lines.push("c_0 = torch.zeros" + tuple(shapes.c_0[1]) + "  # " + shapes.c_0[2]);
+      lines.push("output, (h_n, c_n) = rnn(x, (h_0, c_0))");
+    } else {
+      lines.push("output, h_n = rnn(x, h_0)");
+    }
+    lines.push("");
+    lines.push("# " + t.c_last_forward);
+    lines.push("last_forward = " + at(-1, ":" + hOut) + "  # == h_n[" + (d === 2 ? -2 : -1) + "]");
+    if (d === 2) {
+      lines.push("# " + t.c_last_backward);
+      lines.push("last_backward = " + at(0, hOut + ":") + "  # == h_n[-1]");
+    }
+    lines.push("");
+    lines.push("# " + t.c_check);
+    lines.push('print("output", tuple(output.shape))');
+    lines.push('print("h_n", tuple(h_n.shape))');
+    if (lstm) lines.push('print("c_n", tuple(c_n.shape))');
+    lines.push('print("forward", torch.equal(last_forward, h_n[' + (d === 2 ? -2 : -1) + "]))");
+    if (d === 2) lines.push('print("backward", torch.equal(last_backward, h_n[-1]))');
+    lines.push("parameters = sum(p.numel() for p in rnn.parameters())");
+    lines.push('print("parameters", parameters)');
+    lines.push('print("weight_bytes", 4 * parameters)');
+    lines.push(
+      'print("activation_bytes", 4 * (output.numel() + h_n.numel()' + (lstm ? " + c_n.numel()" : "") + "))"
+    );
+    return lines.join("\n") + "\n";
+  }
+
+  var QUERY_FIELDS = ["kind", "input_size", "hidden_size", "num_layers", "proj_size", "seq_len", "batch_size"];
+
+  /* The settings as a query string, and back. */
+  function toQuery(c) {
+    var params = new URLSearchParams();
+    QUERY_FIELDS.forEach(function (name) {
+      if (name === "batch_size" && c.batch_size === null) return;
+      params.set(name, c[name]);
+    });
+    ["bias", "batch_first", "bidirectional"].forEach(function (name) {
+      params.set(name, c[name] ? "1" : "0");
+    });
+    if (c.batch_size === null) params.set("unbatched", "1");
+    return params.toString();
+  }
+
   function mount(root) {
     if (root.getAttribute("data-ready")) return;
     root.setAttribute("data-ready", "true");
@@ -386,6 +509,15 @@
     root.appendChild(form);
     root.appendChild(output);
 
+    // A permalink (?kind=GRU&hidden_size=5&...) restores its settings.
+    var query = new URLSearchParams(window.location.search);
+    QUERY_FIELDS.forEach(function (name) {
+      if (query.has(name)) inputs[name].value = query.get(name);
+    });
+    ["bias", "batch_first", "bidirectional", "unbatched"].forEach(function (name) {
+      if (query.has(name)) inputs[name].checked = query.get(name) === "1";
+    });
+
     function read() {
       var c = { kind: inputs.kind.value };
       NUMBER_FIELDS.forEach(function (spec) {
@@ -424,6 +556,36 @@
       var params = table(t.parameters, [t.parameter, t.shape, t.count, t.formula], rows, [false, false, true, false]);
       params.setAttribute("class", "rg-calc-parameters");
       output.appendChild(params);
+
+      var bytes = memory(result);
+      output.appendChild(el("ul", { class: "rg-calc-memory" }, [
+        el("li", { "data-count": String(result.total), class: "rg-calc-count", text: t.param_count + ": " + result.total.toLocaleString("en-US") }),
+        el("li", { "data-bytes": String(bytes.weights), class: "rg-calc-weights", text: t.weights + ": " + formatBytes(bytes.weights) }),
+        el("li", { "data-bytes": String(bytes.activations), class: "rg-calc-activations", text: t.activations + ": " + formatBytes(bytes.activations) }),
+      ]));
+      output.appendChild(el("p", { class: "rg-calc-note", text: t.memory_note }));
+
+      var query = toQuery(c);
+      var url = window.location.pathname + "?" + query + window.location.hash;
+      if (window.history && window.history.replaceState) window.history.replaceState(null, "", url);
+      output.appendChild(el("p", { class: "rg-calc-link" }, [
+        el("a", { class: "rg-calc-permalink", href: "?" + query, text: t.permalink }),
+      ]));
+
+      var code = el("code", { text: pythonCode(c, result, t) });
+      output.appendChild(el("p", { class: "rg-calc-code-title", text: t.code }));
+      output.appendChild(el("div", { class: "highlight rg-calc-code", id: prefix + "code" }, [
+        el("pre", {}, [
+          el("button", {
+            class: "md-clipboard md-icon",
+            type: "button",
+            title: t.copy,
+            "aria-label": t.copy,
+            "data-clipboard-target": "#" + prefix + "code > pre > code",
+          }),
+          code,
+        ]),
+      ]));
     }
 
     Object.keys(inputs).forEach(function (name) {
@@ -438,7 +600,7 @@
     for (var i = 0; i < roots.length; i++) mount(roots[i]);
   }
 
-  window.rnnGuideShapeCalculator = { compute: compute };
+  window.rnnGuideShapeCalculator = { compute: compute, toQuery: toQuery, pythonCode: pythonCode, memory: memory };
   if (typeof document$ !== "undefined" && document$.subscribe) {
     document$.subscribe(init);
   } else if (document.readyState === "loading") {
