@@ -247,6 +247,8 @@ save_figure(fig, FIGURES / "cells-unrolled-loop-zh.svg")
 # --8<-- [start:kernels]
 import warnings
 
+import torch
+from torch import nn
 from torch.profiler import ProfilerActivity, profile
 
 

@@ -51,6 +51,9 @@ except RuntimeError as error:
 # --8<-- [start:device-init]
 import inspect
 
+import torch
+from torch import nn
+
 # The constructor ends with reset_parameters(), which fills each weight in place,
 # on the device the weight already lives on, from that device's random generator:
 print(inspect.getsource(nn.GRU.reset_parameters))

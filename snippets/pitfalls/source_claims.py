@@ -16,6 +16,9 @@ print("Rnn(input, h0):", tuple(output.shape), tuple(hn.shape))
 # --8<-- [end:name-error]
 
 # --8<-- [start:undefined-loop]
+import torch
+from torch import nn
+
 seed_loop = """
 for epoch in range(num_epochs):
     for inputs, labels in dataloader:
@@ -44,6 +47,9 @@ print("names the post uses but never defines:", undefined)
 # --8<-- [end:undefined-loop]
 
 # --8<-- [start:bias-default]
+import torch
+from torch import nn
+
 for layer in (nn.RNN, nn.LSTM, nn.GRU, nn.RNNCell, nn.LSTMCell, nn.GRUCell):
     built = layer(4, 8)  # no bias argument
     biases = [name for name, _ in built.named_parameters() if name.startswith("bias")]
@@ -52,6 +58,10 @@ for layer in (nn.RNN, nn.LSTM, nn.GRU, nn.RNNCell, nn.LSTMCell, nn.GRUCell):
 
 
 # --8<-- [start:sharing]
+import torch
+from torch import nn
+
+
 def saved_bytes(run):
     """Bytes of the tensors autograd keeps for the backward pass of run()."""
     sizes = {}
@@ -75,12 +85,18 @@ for length in (10, 100, 1000):
 # --8<-- [end:sharing]
 
 # --8<-- [start:gru-size]
+import torch
+from torch import nn
+
 for layer in (nn.RNN, nn.GRU, nn.LSTM):
     count = sum(p.numel() for p in layer(input_size=100, hidden_size=256).parameters())
     print(f"{layer.__name__:4}: {count:7,} parameters")
 # --8<-- [end:gru-size]
 
 # --8<-- [start:seed-classifier]
+import torch
+from torch import nn
+
 from rnn_guide.text.batching import pad_sequences
 from rnn_guide.text.synthetic import synthetic_reviews
 from rnn_guide.text.tokenize import tokenize_en

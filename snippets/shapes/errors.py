@@ -73,6 +73,9 @@ for name, shape in expected_shapes(lstm, seq_len=7, batch_size=3).items():
 # --8<-- [end:expected]
 
 # --8<-- [start:empty]
+import torch
+from torch import nn
+
 from rnn_guide.shapes import expected_shapes_for
 
 gru = nn.GRU(input_size=4, hidden_size=6, batch_first=True)

@@ -32,6 +32,21 @@ print("by value (clip_value=1):", a.grad, b.grad)
 assert torch.allclose(a.grad, torch.tensor([0.3, -0.4, 1.0]))
 
 # --8<-- [start:nonfinite]
+import torch
+from torch import nn
+
+torch.set_printoptions(
+    precision=4, sci_mode=False
+)  # set-up: the two parameters from above
+a = torch.zeros(3, requires_grad=True)
+b = torch.zeros(2, requires_grad=True)
+grads = (torch.tensor([0.3, -0.4, 12.0]), torch.tensor([0.05, -0.2]))
+
+
+def set_grads():
+    a.grad, b.grad = grads[0].clone(), grads[1].clone()
+
+
 for bad in (float("inf"), float("nan")):
     set_grads()
     a.grad[2] = bad  # one non-finite element among five
@@ -48,6 +63,21 @@ except RuntimeError as error:
 assert torch.isnan(b.grad).all() or torch.isinf(a.grad).any()
 
 # --8<-- [start:variants]
+import torch
+from torch import nn
+
+torch.set_printoptions(
+    precision=4, sci_mode=False
+)  # set-up: the two parameters from above
+a = torch.zeros(3, requires_grad=True)
+b = torch.zeros(2, requires_grad=True)
+grads = (torch.tensor([0.3, -0.4, 12.0]), torch.tensor([0.05, -0.2]))
+
+
+def set_grads():
+    a.grad, b.grad = grads[0].clone(), grads[1].clone()
+
+
 set_grads()
 norm_inf = nn.utils.clip_grad_norm_([a, b], max_norm=1.0, norm_type=float("inf"))
 print(f"norm_type=inf: total norm {norm_inf:.4f} (the largest |element|)")

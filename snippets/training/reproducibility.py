@@ -121,6 +121,8 @@ assert "does not have a deterministic implementation" in message
 assert len(caught) == 1
 
 # --8<-- [start:rnn-docs]
+from torch import nn
+
 for layer in (nn.RNN, nn.LSTM, nn.GRU):
     note = "cudnn_rnn_determinism" in layer.__doc__
     print(f"{layer.__name__:5} docstring includes the cuDNN determinism note: {note}")

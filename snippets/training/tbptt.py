@@ -67,6 +67,17 @@ except RuntimeError as error:
 assert start == window and "backward through the graph a second time" in message
 
 # --8<-- [start:retain-graph]
+import torch
+from torch import nn
+
+torch.manual_seed(0)  # set-up: the series, the layer and the head from above
+t = torch.arange(1000, dtype=torch.float32)
+series = torch.stack([torch.sin(0.05 * t + phase) for phase in range(4)], dim=1)
+series = (series + 0.05 * torch.randn_like(series)).unsqueeze(-1)
+lstm, head = nn.LSTM(1, 16), nn.Linear(16, 1)
+optimizer = torch.optim.Adam([*lstm.parameters(), *head.parameters()], lr=1e-2)
+window = 50
+
 state = None
 try:
     for start in (0, window):

@@ -117,8 +117,18 @@ for fine in (lengths.cpu(), [3, 5, 2, 4]):
 # --8<-- [end:lengths-cpu]
 
 # --8<-- [start:lengths-rules]
+import torch
 from torch import nn
-from torch.nn.utils.rnn import pad_packed_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+
+tokens = [  # set-up: the batch from above
+    torch.tensor([11, 12, 13]),
+    torch.tensor([21, 22, 23, 24, 25]),
+    torch.tensor([31, 32]),
+    torch.tensor([41, 42, 43, 44]),
+]
+padded = pad_sequence(tokens, batch_first=True)  # (N, L) = (4, 5)
+lengths = torch.tensor([3, 5, 2, 4])
 
 # Any integer dtype on the CPU works: PyTorch converts the lengths to int64 itself
 as_int32 = pack_padded_sequence(
