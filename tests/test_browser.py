@@ -164,6 +164,10 @@ def test_language_switch_lands_on_the_same_page_and_section(page: Any) -> None:
         ("zh/", "梯度裁剪", ["zh/pitfalls/", "zh/glossary/"]),
         ("zh/", "隐状态", ["zh/glossary/", "zh/rnn-in-five-minutes/"]),
         ("", "proj_size", ["parameters/", "layers/lstm/"]),
+        # A fragment of an English error message finds the error index in both languages.
+        ("", "must be sorted in decreasing order", ["errors/"]),
+        ("zh/", "must be sorted in decreasing order", ["zh/errors/"]),
+        ("zh/", "Trying to backward through the graph", ["zh/errors/"]),
     ],
 )
 def test_search_finds_the_right_pages(page: Any, start: str, query: str, expected: list[str]) -> None:
