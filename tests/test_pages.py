@@ -228,12 +228,16 @@ def test_no_setext_headings_or_raw_code_html(page: Path) -> None:
     assert not raw, f"{_rel(page)}: raw <pre>/<code> HTML shows code that the suite never runs"
 
 
+#: The files of snippets/ that are not snippets: ruff's settings and the Chinese text of code comments.
+NOT_SNIPPETS = {"ruff.toml", "comments.zh.toml"}
+
+
 def test_snippet_folders_hold_only_snippets_and_outputs() -> None:
     strays = []
     for path in SNIPPETS.rglob("*"):
-        if path.is_dir() or path.name == "ruff.toml" or any(p.startswith((".", "__")) for p in path.parts):
+        if path.is_dir() or path.name in NOT_SNIPPETS or any(p.startswith((".", "__")) for p in path.parts):
             continue
         in_outputs = path.parent.name == OUTPUT_DIR_NAME
         if (in_outputs and path.suffix != ".txt") or (not in_outputs and path.suffix not in {".py", ".sh"}):
             strays.append(_rel(path))
-    assert not strays, f"snippets/ holds snippets (.py, .sh) and their outputs (_outputs/*.txt) only: {strays}"
+    assert not strays, f"snippets/ holds snippets (.py, .sh), outputs (_outputs/*.txt) and {NOT_SNIPPETS}: {strays}"
