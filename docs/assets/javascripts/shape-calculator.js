@@ -263,6 +263,7 @@
       permalink: "Link to this configuration",
       weights: "Weights",
       activations: "Activations",
+      colon: ": ",
       memory_note: "float32 (4 bytes per number); activations: the output tensor and the final states for this batch, without what autograd saves for training",
       param_count: "Parameters",
       c_last_forward: "last step of the forward direction",
@@ -298,6 +299,7 @@
       permalink: "本配置的链接",
       weights: "权重",
       activations: "激活值",
+      colon: "：",
       memory_note: "按 float32（每个数 4 字节）计算；激活值指这个批量的输出张量和最终状态，不含训练时自动求导保存的中间结果",
       param_count: "参数量",
       c_last_forward: "正向方向的最后一步",
@@ -559,9 +561,9 @@
 
       var bytes = memory(result);
       output.appendChild(el("ul", { class: "rg-calc-memory" }, [
-        el("li", { "data-count": String(result.total), class: "rg-calc-count", text: t.param_count + ": " + result.total.toLocaleString("en-US") }),
-        el("li", { "data-bytes": String(bytes.weights), class: "rg-calc-weights", text: t.weights + ": " + formatBytes(bytes.weights) }),
-        el("li", { "data-bytes": String(bytes.activations), class: "rg-calc-activations", text: t.activations + ": " + formatBytes(bytes.activations) }),
+        el("li", { "data-count": String(result.total), class: "rg-calc-count", text: t.param_count + t.colon + result.total.toLocaleString("en-US") }),
+        el("li", { "data-bytes": String(bytes.weights), class: "rg-calc-weights", text: t.weights + t.colon + formatBytes(bytes.weights) }),
+        el("li", { "data-bytes": String(bytes.activations), class: "rg-calc-activations", text: t.activations + t.colon + formatBytes(bytes.activations) }),
       ]));
       output.appendChild(el("p", { class: "rg-calc-note", text: t.memory_note }));
 
