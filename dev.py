@@ -131,6 +131,9 @@ def main(argv: list[str]) -> None:
     if command not in {"setup", "serve", "test", "quick", "build", "regenerate"}:
         sys.exit(f"[dev.py] unknown command {command!r}; try: python3 dev.py --help")
     python = setup()
+    if command == "setup":
+        say(f"ready: {python}")
+        return
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if command == "serve":
         say(f"serving the site on {SERVE_URL} (English) and {SERVE_URL}zh/ (中文); Ctrl+C stops it")

@@ -127,12 +127,12 @@ rows = [
     ("", "float32", "int8"),
     ("---", "---:", "---:"),
     (
-        "保存的 state dict（整个模型）",
+        "保存的 `state_dict`（整个模型）",
         mb("float32_state_dict_bytes"),
         mb("int8_state_dict_bytes"),
     ),
     (
-        "保存的 state dict（仅 LSTM）",
+        "保存的 `state_dict`（仅 LSTM）",
         mb("float32_lstm_state_dict_bytes"),
         mb("int8_lstm_state_dict_bytes"),
     ),

@@ -71,7 +71,7 @@ PROPER_NAMES = frozenset(
 #: Names from the code that a Chinese figure shows as they are: variables, values.
 CODE_NAMES = frozenset(
     {"output", "input", "nan", "inf", "None", "True", "False", "sum", "mean", "detach", "rank", "id"}
-    | {"float16", "bfloat16", "float32", "float64", "int32", "int64"}
+    | {"float16", "bfloat16", "float32", "float64", "int8", "qint8", "int32", "int64"}
 )
 #: Units that Chinese text writes in Latin letters.
 UNITS = frozenset({"s", "ms", "us", "ns", "B", "KB", "MB", "GB", "KiB", "MiB", "GiB", "x"})
