@@ -578,3 +578,30 @@ def test_gradient_norms_validation() -> None:
         gradient_norms_through_time(nn.RNN(3, 4), 5, input=torch.randn(5))
     with pytest.raises(TypeError, match="input"):
         gradient_norms_through_time(nn.RNN(3, 4), 5, input=[[0.0] * 3] * 5)
+
+
+def test_saved_tensor_bytes_counts_each_saved_storage_once() -> None:
+    from rnn_guide.gradients import saved_tensor_bytes
+
+    a = torch.randn(10, requires_grad=True)  # 40 bytes each
+    b = torch.randn(10, requires_grad=True)
+    assert saved_tensor_bytes(lambda: (a * b).sum()) == 80  # mul keeps both factors
+    assert saved_tensor_bytes(lambda: (a * a).sum()) == 40  # the same storage twice counts once
+    assert saved_tensor_bytes(lambda: (a + b).sum()) == 0  # add keeps nothing
+    with torch.no_grad():
+        assert saved_tensor_bytes(lambda: (a * b).sum()) == 0
+    with pytest.raises(TypeError, match="run must be a function"):
+        saved_tensor_bytes(a)
+
+
+def test_saved_tensor_bytes_grows_linearly_with_the_steps_of_an_lstm() -> None:
+    from rnn_guide.gradients import saved_tensor_bytes
+
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(8, 64)
+    lengths = (50, 100, 200)
+    sizes = [saved_tensor_bytes(lambda n=n: lstm(torch.randn(n, 16, 8))[0].sum()) for n in lengths]
+    per_step = [(b - a) / (m - n) for n, m, a, b in zip(lengths, lengths[1:], sizes, sizes[1:], strict=False)]
+    assert sizes[0] > 0 and abs(per_step[1] / per_step[0] - 1) < 0.01
+    # at least the 16 x 64 float32 h_t and c_t of every step
+    assert per_step[0] > 2 * 16 * 64 * 4

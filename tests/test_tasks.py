@@ -72,3 +72,51 @@ def test_copy_task_baseline() -> None:
 def test_bad_arguments_are_rejected(call, error) -> None:
     with pytest.raises(error):
         call()
+
+
+def test_adding_rnn_maps_batches_to_one_prediction_each_and_sets_the_recurrent_gain() -> None:
+    from rnn_guide.tasks import AddingRNN
+
+    x, _ = adding_problem(5, 12, seed=0)
+    assert AddingRNN(hidden_size=7)(x).shape == (5,)
+    singular = torch.linalg.svdvals(AddingRNN(hidden_size=7, recurrent_gain=1.4).rnn.weight_hh_l0.detach())
+    assert torch.allclose(singular, torch.full((7,), 1.4), atol=1e-5)
+    default = torch.linalg.svdvals(AddingRNN(hidden_size=7).rnn.weight_hh_l0.detach())
+    assert not torch.allclose(default, torch.full((7,), 1.4), atol=1e-2)
+    with pytest.raises(ValueError, match="recurrent_gain"):
+        AddingRNN(recurrent_gain=0)
+
+
+def test_train_on_adding_problem_is_the_plain_loop_and_calls_clip_between_backward_and_step() -> None:
+    from rnn_guide.tasks import AddingRNN, train_on_adding_problem
+
+    def hand_loop(model: torch.nn.Module, steps: int) -> list[float]:
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+        batches = torch.Generator().manual_seed(1)
+        losses = []
+        for _ in range(steps):
+            x, y = adding_problem(32, 40, generator=batches)
+            loss = torch.nn.functional.mse_loss(model(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
+            optimizer.step()
+            losses.append(loss.item())
+        return losses
+
+    torch.manual_seed(0)
+    expected = hand_loop(AddingRNN(recurrent_gain=1.4), 5)
+    torch.manual_seed(0)
+    seen = []
+
+    def clip(parameters):
+        parameters = list(parameters)
+        seen.append(all(p.grad is not None for p in parameters))
+        torch.nn.utils.clip_grad_norm_(parameters, max_norm=1.0)
+
+    assert train_on_adding_problem(AddingRNN(recurrent_gain=1.4), clip, steps=5) == expected
+    assert seen == [True] * 5
+    with pytest.raises(TypeError, match="clip"):
+        train_on_adding_problem(AddingRNN(), clip="yes")
+    with pytest.raises(ValueError, match="steps"):
+        train_on_adding_problem(AddingRNN(), steps=0)

@@ -102,38 +102,33 @@ assert torch.isclose(norm_inf, torch.tensor(12.0))
 
 # --8<-- [start:task]
 import torch
-from torch import nn
 
-from rnn_guide.tasks import adding_problem
+from rnn_guide.tasks import AddingRNN, adding_problem
 
 torch.set_num_threads(1)  # one thread: bit-identical losses on every run
 
 
-class AddingRNN(nn.Module):
-    """A ReLU nn.RNN over (N, L, 2) and a linear head on the last step."""
-
-    def __init__(self, hidden_size=32):
-        super().__init__()
-        self.rnn = nn.RNN(2, hidden_size, nonlinearity="relu", batch_first=True)
-        self.head = nn.Linear(hidden_size, 1)
-
-    def forward(self, x):
-        output, _ = self.rnn(x)  # (N, L, H)
-        return self.head(output[:, -1]).squeeze(-1)
-
-
 def make_model(seed=0):
+    """A ReLU nn.RNN over (N, L, 2) and a linear head on the last step."""
     torch.manual_seed(seed)
-    model = AddingRNN()
-    with torch.no_grad():  # large recurrent weights: gradients explode
-        nn.init.orthogonal_(model.rnn.weight_hh_l0, gain=1.4)
-    return model
+    # every singular value of the recurrent weights is 1.4: gradients explode
+    return AddingRNN(hidden_size=32, recurrent_gain=1.4)
 
 
+x, y = adding_problem(32, 40, seed=0)  # x: (32, 40, 2) values and markers, y: (32,)
+print(
+    "x", tuple(x.shape), "y", tuple(y.shape), "prediction", tuple(make_model()(x).shape)
+)
 # --8<-- [end:task]
 
 
 # --8<-- [start:loop]
+import torch
+from torch import nn
+
+from rnn_guide.tasks import adding_problem
+
+
 def train(model, clip=None, steps=100, lr=0.01):
     """Plain SGD on the adding problem; clip(parameters) between backward and step."""
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
@@ -153,10 +148,22 @@ def train(model, clip=None, steps=100, lr=0.01):
 
 # --8<-- [end:loop]
 
+from rnn_guide.tasks import train_on_adding_problem
+
+# The package's loop, which the blocks below call, is this page's loop.
+assert train(make_model(), steps=5) == train_on_adding_problem(make_model(), steps=5)
+
 # --8<-- [start:amp]
+import torch
+from torch import nn
 from torch.amp import GradScaler, autocast
 
-model = make_model()
+from rnn_guide.tasks import AddingRNN, adding_problem
+
+torch.set_num_threads(1)  # set-up: the model of this page (make_model() above)
+torch.manual_seed(0)
+model = AddingRNN(hidden_size=32, recurrent_gain=1.4)
+
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 scaler = GradScaler("cpu")  # "cuda" on a GPU
 x, y = adding_problem(32, 40, seed=0)
@@ -176,11 +183,14 @@ print("step skipped:", skipped)
 
 # --8<-- [start:tracker]
 import torch
+from torch import nn
 
 from rnn_guide.clipping import GradNormTracker
+from rnn_guide.tasks import AddingRNN, adding_problem
 
+torch.set_num_threads(1)
 torch.manual_seed(0)
-probe = AddingRNN()  # default initialisation: trains without clipping
+probe = AddingRNN(hidden_size=32)  # default initialisation: trains without clipping
 tracker = GradNormTracker()
 optimizer = torch.optim.SGD(probe.parameters(), lr=0.01)
 batches = torch.Generator().manual_seed(2)
@@ -198,7 +208,17 @@ print(f"suggested max_norm (p90): {tracker.suggest_max_norm(90):.3f}")
 # --8<-- [end:tracker]
 
 # --8<-- [start:histogram-en]
+import torch
+
+from rnn_guide.clipping import GradNormTracker
 from rnn_guide.plotting.gradients import plot_grad_norm_histogram
+from rnn_guide.tasks import AddingRNN, train_on_adding_problem
+
+torch.set_num_threads(1)  # set-up: the tracked run above, as one call
+torch.manual_seed(0)
+tracker = GradNormTracker()
+train_on_adding_problem(AddingRNN(hidden_size=32), clip=tracker.record, seed=2)
+summary = tracker.summary()
 
 lines = {"median": summary["median"], "p90": summary["p90"]}
 fig = plot_grad_norm_histogram(tracker.history, thresholds=lines, language="en")
@@ -209,7 +229,17 @@ from rnn_guide.plotting import save_figure
 save_figure(fig, FIGURES / "training-clipping-histogram-en.svg")
 
 # --8<-- [start:histogram-zh]
+import torch
+
+from rnn_guide.clipping import GradNormTracker
 from rnn_guide.plotting.gradients import plot_grad_norm_histogram
+from rnn_guide.tasks import AddingRNN, train_on_adding_problem
+
+torch.set_num_threads(1)  # set-up: the tracked run above, as one call
+torch.manual_seed(0)
+tracker = GradNormTracker()
+train_on_adding_problem(AddingRNN(hidden_size=32), clip=tracker.record, seed=2)
+summary = tracker.summary()
 
 lines = {"median": summary["median"], "p90": summary["p90"]}
 fig = plot_grad_norm_histogram(tracker.history, thresholds=lines, language="zh")
@@ -220,9 +250,19 @@ save_figure(fig, FIGURES / "training-clipping-histogram-zh.svg")
 # --8<-- [start:compare]
 from functools import partial
 
+import torch
 from torch import nn
 
 from rnn_guide.clipping import AutoClip, adaptive_clip_grad
+from rnn_guide.tasks import AddingRNN, train_on_adding_problem
+
+torch.set_num_threads(1)
+
+
+def make_model(seed=0):  # set-up: as above
+    torch.manual_seed(seed)
+    return AddingRNN(hidden_size=32, recurrent_gain=1.4)
+
 
 runs = {
     "no clipping": None,
@@ -230,7 +270,10 @@ runs = {
     "AutoClip(10)": AutoClip(percentile=10.0),
     "AGC(0.1)": partial(adaptive_clip_grad, clipping=0.1),
 }
-curves = {name: train(make_model(), clip) for name, clip in runs.items()}
+# train_on_adding_problem is the loop above: SGD, lr=0.01, 100 steps, the same batches
+curves = {
+    name: train_on_adding_problem(make_model(), clip) for name, clip in runs.items()
+}
 for name, losses in curves.items():
     last = torch.tensor(losses[-20:])
     first_nan = next((i for i, v in enumerate(losses) if v != v), None)
@@ -245,7 +288,27 @@ assert all(
 )
 
 # --8<-- [start:curves-en]
+from functools import partial
+
+import torch
+from torch import nn
+
+from rnn_guide.clipping import AutoClip, adaptive_clip_grad
 from rnn_guide.plotting.training_curves import plot_loss_curves
+from rnn_guide.tasks import AddingRNN, train_on_adding_problem
+
+torch.set_num_threads(1)  # set-up: the four runs above
+runs = {
+    "no clipping": None,
+    "clip_grad_norm_(1.0)": partial(nn.utils.clip_grad_norm_, max_norm=1.0),
+    "AutoClip(10)": AutoClip(percentile=10.0),
+    "AGC(0.1)": partial(adaptive_clip_grad, clipping=0.1),
+}
+curves = {}
+for name, clip in runs.items():
+    torch.manual_seed(0)
+    model = AddingRNN(hidden_size=32, recurrent_gain=1.4)
+    curves[name] = train_on_adding_problem(model, clip)
 
 fig = plot_loss_curves(curves, title="curves_title_clipping", language="en")
 # --8<-- [end:curves-en]
@@ -253,7 +316,27 @@ fig = plot_loss_curves(curves, title="curves_title_clipping", language="en")
 save_figure(fig, FIGURES / "training-clipping-curves-en.svg")
 
 # --8<-- [start:curves-zh]
+from functools import partial
+
+import torch
+from torch import nn
+
+from rnn_guide.clipping import AutoClip, adaptive_clip_grad
 from rnn_guide.plotting.training_curves import plot_loss_curves
+from rnn_guide.tasks import AddingRNN, train_on_adding_problem
+
+torch.set_num_threads(1)  # set-up: the four runs above
+runs = {
+    "no clipping": None,
+    "clip_grad_norm_(1.0)": partial(nn.utils.clip_grad_norm_, max_norm=1.0),
+    "AutoClip(10)": AutoClip(percentile=10.0),
+    "AGC(0.1)": partial(adaptive_clip_grad, clipping=0.1),
+}
+curves = {}
+for name, clip in runs.items():
+    torch.manual_seed(0)
+    model = AddingRNN(hidden_size=32, recurrent_gain=1.4)
+    curves[name] = train_on_adding_problem(model, clip)
 
 fig = plot_loss_curves(curves, title="curves_title_clipping", language="zh")
 # --8<-- [end:curves-zh]

@@ -82,6 +82,8 @@ assert dropped[0] == dropped[3] and 0 < dropped.sum() < 5
 # --8<-- [start:model]
 from torch import nn
 
+from rnn_guide.regularization import LockedDropout
+
 
 class RegularisedClassifier(nn.Module):
     """(N, L, H_in) -> one logit per sequence (N,), with locked dropout."""
@@ -101,9 +103,26 @@ class RegularisedClassifier(nn.Module):
 # --8<-- [end:model]
 
 
-# --8<-- [start:measure]
+# --8<-- [start:measure-en]
 import torch
 from torch import nn
+
+from rnn_guide.regularization import LockedDropout
+
+
+class RegularisedClassifier(nn.Module):  # set-up: the model from above
+    """(N, L, H_in) -> one logit per sequence (N,), with locked dropout."""
+
+    def __init__(self, input_size, hidden_size, p):
+        super().__init__()
+        self.drop_input = LockedDropout(p, batch_first=True)
+        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True)
+        self.drop_output = LockedDropout(p, batch_first=True)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, x):
+        output, _ = self.lstm(self.drop_input(x))  # (N, L, H)
+        return self.head(self.drop_output(output)[:, -1]).squeeze(-1)
 
 
 def make_data(n, generator):
@@ -136,25 +155,75 @@ for p in (0.0, 0.2, 0.4):
         valid_loss = bce(valid_logits, y_valid).item()
         accuracy = ((valid_logits > 0).float() == y_valid).float().mean().item()
     results[p] = (train_loss, valid_loss, accuracy)
-# --8<-- [end:measure]
 
-assert results[0.2][1] < results[0.0][1]  # dropout narrows the gap here
-
-# --8<-- [start:table-en]
 print("| dropout p | train loss | valid loss | gap | valid accuracy |")
 print("|--:|--:|--:|--:|--:|")
 for p, (train_loss, valid_loss, accuracy) in results.items():
     gap = valid_loss - train_loss
     print(f"| {p} | {train_loss:.4f} | {valid_loss:.4f} | {gap:.4f} | {accuracy:.3f} |")
-# --8<-- [end:table-en]
+# --8<-- [end:measure-en]
 
-# --8<-- [start:table-zh]
+assert results[0.2][1] < results[0.0][1]  # dropout narrows the gap here
+
+# --8<-- [start:measure-zh]
+import torch
+from torch import nn
+
+from rnn_guide.regularization import LockedDropout
+
+
+class RegularisedClassifier(nn.Module):  # set-up: the model from above
+    """(N, L, H_in) -> one logit per sequence (N,), with locked dropout."""
+
+    def __init__(self, input_size, hidden_size, p):
+        super().__init__()
+        self.drop_input = LockedDropout(p, batch_first=True)
+        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True)
+        self.drop_output = LockedDropout(p, batch_first=True)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, x):
+        output, _ = self.lstm(self.drop_input(x))  # (N, L, H)
+        return self.head(self.drop_output(output)[:, -1]).squeeze(-1)
+
+
+def make_data(n, generator):
+    """Label: is the sum of feature 0 over the first 4 steps (plus noise) > 0?"""
+    x = torch.randn(n, 12, 4, generator=generator)
+    noise = 0.5 * torch.randn(n, generator=generator)
+    return x, (x[:, :4, 0].sum(dim=1) + noise > 0).float()
+
+
+generator = torch.Generator().manual_seed(0)
+x_train, y_train = make_data(48, generator)  # few samples: easy to overfit
+x_valid, y_valid = make_data(500, generator)
+bce = nn.functional.binary_cross_entropy_with_logits
+
+results = {}
+for p in (0.0, 0.2, 0.4):
+    torch.manual_seed(0)
+    model = RegularisedClassifier(4, 48, p)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    model.train()
+    for _ in range(150):  # full batch
+        loss = bce(model(x_train), y_train)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()  # dropout off for measuring
+    with torch.no_grad():
+        train_loss = bce(model(x_train), y_train).item()
+        valid_logits = model(x_valid)
+        valid_loss = bce(valid_logits, y_valid).item()
+        accuracy = ((valid_logits > 0).float() == y_valid).float().mean().item()
+    results[p] = (train_loss, valid_loss, accuracy)
+
 print("| dropout 概率 p | 训练损失 | 验证损失 | 差距 | 验证准确率 |")
 print("|--:|--:|--:|--:|--:|")
 for p, (train_loss, valid_loss, accuracy) in results.items():
     gap = valid_loss - train_loss
     print(f"| {p} | {train_loss:.4f} | {valid_loss:.4f} | {gap:.4f} | {accuracy:.3f} |")
-# --8<-- [end:table-zh]
+# --8<-- [end:measure-zh]
 
 # --8<-- [start:weight-decay]
 import torch
@@ -169,7 +238,13 @@ for optimizer_class in (torch.optim.Adam, torch.optim.AdamW):
 # --8<-- [end:weight-decay]
 
 # --8<-- [start:no-decay-groups]
-model = RegularisedClassifier(4, 48, p=0.2)
+import torch
+from torch import nn
+
+# the LSTM and the head of the model above; any model works the same way
+model = nn.ModuleDict(
+    {"lstm": nn.LSTM(4, 48, batch_first=True), "head": nn.Linear(48, 1)}
+)
 decay = [p for name, p in model.named_parameters() if "bias" not in name]
 no_decay = [p for name, p in model.named_parameters() if "bias" in name]
 optimizer = torch.optim.AdamW(

@@ -57,7 +57,27 @@ for bias in (1.0, 3.0):
 assert norms["nn.LSTM, b_f = 3"][0] > 1e4 * norms["nn.LSTM"][0]
 
 # --8<-- [start:plot-en]
+import torch
+from torch import nn
+
+from rnn_guide.clipping import gradient_norms_through_time
 from rnn_guide.plotting.gradients import plot_gradient_norms
+
+torch.manual_seed(0)  # set-up: the norms of the two blocks above
+L, H = 50, 32
+layers = {
+    "nn.RNN": nn.RNN(input_size=8, hidden_size=H),
+    "nn.LSTM": nn.LSTM(input_size=8, hidden_size=H),
+    "nn.GRU": nn.GRU(input_size=8, hidden_size=H),
+}
+norms = {name: gradient_norms_through_time(m, L) for name, m in layers.items()}
+for bias in (1.0, 3.0):
+    torch.manual_seed(0)
+    lstm = nn.LSTM(input_size=8, hidden_size=H)
+    with torch.no_grad():
+        lstm.bias_ih_l0[H : 2 * H].fill_(bias)
+        lstm.bias_hh_l0[H : 2 * H].fill_(0.0)
+    norms[f"nn.LSTM, b_f = {bias:g}"] = gradient_norms_through_time(lstm, L)
 
 fig = plot_gradient_norms(norms, language="en")
 # --8<-- [end:plot-en]
@@ -67,7 +87,27 @@ from rnn_guide.plotting import save_figure
 save_figure(fig, FIGURES / "training-gradients-through-time-en.svg")
 
 # --8<-- [start:plot-zh]
+import torch
+from torch import nn
+
+from rnn_guide.clipping import gradient_norms_through_time
 from rnn_guide.plotting.gradients import plot_gradient_norms
+
+torch.manual_seed(0)  # set-up: the norms of the two blocks above
+L, H = 50, 32
+layers = {
+    "nn.RNN": nn.RNN(input_size=8, hidden_size=H),
+    "nn.LSTM": nn.LSTM(input_size=8, hidden_size=H),
+    "nn.GRU": nn.GRU(input_size=8, hidden_size=H),
+}
+norms = {name: gradient_norms_through_time(m, L) for name, m in layers.items()}
+for bias in (1.0, 3.0):
+    torch.manual_seed(0)
+    lstm = nn.LSTM(input_size=8, hidden_size=H)
+    with torch.no_grad():
+        lstm.bias_ih_l0[H : 2 * H].fill_(bias)
+        lstm.bias_hh_l0[H : 2 * H].fill_(0.0)
+    norms[f"nn.LSTM, b_f = {bias:g}"] = gradient_norms_through_time(lstm, L)
 
 fig = plot_gradient_norms(norms, language="zh")
 # --8<-- [end:plot-zh]
@@ -78,28 +118,13 @@ save_figure(fig, FIGURES / "training-gradients-through-time-zh.svg")
 import torch
 from torch import nn
 
-from rnn_guide.tasks import adding_problem
+from rnn_guide.tasks import AddingRNN, adding_problem
 
 torch.set_num_threads(1)
-
-
-class AddingRNN(nn.Module):
-    """A ReLU nn.RNN over (N, L, 2) and a linear head on the last step."""
-
-    def __init__(self, hidden_size=32):
-        super().__init__()
-        self.rnn = nn.RNN(2, hidden_size, nonlinearity="relu", batch_first=True)
-        self.head = nn.Linear(hidden_size, 1)
-
-    def forward(self, x):
-        output, _ = self.rnn(x)  # (N, L, H)
-        return self.head(output[:, -1]).squeeze(-1)
-
-
 torch.manual_seed(0)
-model = AddingRNN()
-with torch.no_grad():  # recurrent weights with all singular values 1.4
-    nn.init.orthogonal_(model.rnn.weight_hh_l0, gain=1.4)
+# a ReLU nn.RNN over (N, L, 2) and a linear head on the last step, with
+# recurrent weights whose singular values are all 1.4
+model = AddingRNN(hidden_size=32, recurrent_gain=1.4)
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 batches = torch.Generator().manual_seed(1)
 
@@ -123,7 +148,16 @@ print("non-finite losses:", sum(not torch.isfinite(torch.tensor(v)) for v in los
 assert any(v != v for v in losses)  # the loss became nan
 
 # --8<-- [start:curve-en]
+import torch
+
 from rnn_guide.plotting.training_curves import plot_loss_curves
+from rnn_guide.tasks import AddingRNN, train_on_adding_problem
+
+torch.set_num_threads(1)  # set-up: the 40 steps above (the same loop, in the package)
+torch.manual_seed(0)
+losses = train_on_adding_problem(
+    AddingRNN(hidden_size=32, recurrent_gain=1.4), steps=40
+)
 
 fig = plot_loss_curves(
     {"ReLU nn.RNN, SGD": losses}, title="curves_title_exploding", language="en"
@@ -133,7 +167,16 @@ fig = plot_loss_curves(
 save_figure(fig, FIGURES / "training-gradients-exploding-en.svg")
 
 # --8<-- [start:curve-zh]
+import torch
+
 from rnn_guide.plotting.training_curves import plot_loss_curves
+from rnn_guide.tasks import AddingRNN, train_on_adding_problem
+
+torch.set_num_threads(1)  # set-up: the 40 steps above (the same loop, in the package)
+torch.manual_seed(0)
+losses = train_on_adding_problem(
+    AddingRNN(hidden_size=32, recurrent_gain=1.4), steps=40
+)
 
 fig = plot_loss_curves(
     {"ReLU nn.RNN, SGD": losses}, title="curves_title_exploding", language="zh"

@@ -97,7 +97,7 @@ except RuntimeError as error:
 assert start == window and "modified by an inplace operation" in message
 
 
-# --8<-- [start:saved-bytes]
+# --8<-- [start:saved-bytes-en]
 import torch
 from torch import nn
 
@@ -136,23 +136,63 @@ lengths = [50, 100, 200, 400, 800]
 full = [saved_bytes(full_bptt(n)) for n in lengths]
 truncated = [saved_bytes(one_window()) for _ in lengths]
 growth = (full[-1] - full[0]) / (lengths[-1] - lengths[0])  # bytes per step
-# --8<-- [end:saved-bytes]
-
-# --8<-- [start:table-en]
 print("| L | full BPTT (MiB) | truncated BPTT, k = 50 (MiB) |")
 print("|--:|--:|--:|")
 for n, a, b in zip(lengths, full, truncated, strict=True):
     print(f"| {n} | {a / 2**20:.2f} | {b / 2**20:.2f} |")
 print(f"\nFull BPTT grows by {growth / 1024:.1f} KiB per time step.")
-# --8<-- [end:table-en]
+# --8<-- [end:saved-bytes-en]
 
-# --8<-- [start:table-zh]
+from rnn_guide.gradients import saved_tensor_bytes
+
+# The package's copy of saved_bytes, which the figure's block uses, measures the same.
+assert saved_tensor_bytes(full_bptt(100)) == saved_bytes(full_bptt(100))
+
+# --8<-- [start:saved-bytes-zh]
+import torch
+from torch import nn
+
+
+def saved_bytes(run):
+    """Bytes of the distinct storages that autograd saves for backward in run()."""
+    storages = {}
+
+    def pack(tensor):
+        storage = tensor.untyped_storage()
+        storages[storage.data_ptr()] = storage.nbytes()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        run()
+    return sum(storages.values())
+
+
+torch.manual_seed(0)
+lstm = nn.LSTM(input_size=8, hidden_size=64)
+batch, k = 16, 50
+
+
+def full_bptt(length):
+    x = torch.randn(length, batch, 8)
+    return lambda: lstm(x)[0].sum()  # one graph over the whole sequence
+
+
+def one_window():
+    x = torch.randn(k, batch, 8)
+    h, c = torch.zeros(1, batch, 64), torch.zeros(1, batch, 64)  # carried state
+    return lambda: lstm(x, (h, c))[0].sum()  # the graph never holds more than k steps
+
+
+lengths = [50, 100, 200, 400, 800]
+full = [saved_bytes(full_bptt(n)) for n in lengths]
+truncated = [saved_bytes(one_window()) for _ in lengths]
+growth = (full[-1] - full[0]) / (lengths[-1] - lengths[0])  # bytes per step
 print("| L | 完整 BPTT（MiB） | 截断 BPTT，k = 50（MiB） |")
 print("|--:|--:|--:|")
 for n, a, b in zip(lengths, full, truncated, strict=True):
     print(f"| {n} | {a / 2**20:.2f} | {b / 2**20:.2f} |")
 print(f"\n完整 BPTT 每多一个时间步，多保存 {growth / 1024:.1f} KiB。")
-# --8<-- [end:table-zh]
+# --8<-- [end:saved-bytes-zh]
 
 steps = [
     (b - a) / (m - n)
@@ -162,14 +202,46 @@ assert max(steps) < 1.01 * min(steps)  # linear in L
 assert len(set(truncated)) == 1
 
 # --8<-- [start:plot-en]
+import torch
+from torch import nn
+
+from rnn_guide.gradients import saved_tensor_bytes
 from rnn_guide.plotting.memory import plot_bptt_memory
+
+torch.manual_seed(0)  # set-up: the measurement above (saved_bytes is in the package)
+lstm = nn.LSTM(input_size=8, hidden_size=64)
+batch, k = 16, 50
+h, c = torch.zeros(1, batch, 64), torch.zeros(1, batch, 64)
+lengths = [50, 100, 200, 400, 800]
+full = [
+    saved_tensor_bytes(lambda n=n: lstm(torch.randn(n, batch, 8))[0].sum())
+    for n in lengths
+]
+window = [saved_tensor_bytes(lambda: lstm(torch.randn(k, batch, 8), (h, c))[0].sum())]
+truncated = window * len(lengths)  # the same for every L: the graph holds k steps
 
 fig = plot_bptt_memory(lengths, full, truncated, window=k, language="en")
 # --8<-- [end:plot-en]
 
 save_figure_en = fig
 # --8<-- [start:plot-zh]
+import torch
+from torch import nn
+
+from rnn_guide.gradients import saved_tensor_bytes
 from rnn_guide.plotting.memory import plot_bptt_memory
+
+torch.manual_seed(0)  # set-up: the measurement above (saved_bytes is in the package)
+lstm = nn.LSTM(input_size=8, hidden_size=64)
+batch, k = 16, 50
+h, c = torch.zeros(1, batch, 64), torch.zeros(1, batch, 64)
+lengths = [50, 100, 200, 400, 800]
+full = [
+    saved_tensor_bytes(lambda n=n: lstm(torch.randn(n, batch, 8))[0].sum())
+    for n in lengths
+]
+window = [saved_tensor_bytes(lambda: lstm(torch.randn(k, batch, 8), (h, c))[0].sum())]
+truncated = window * len(lengths)  # the same for every L: the graph holds k steps
 
 fig = plot_bptt_memory(lengths, full, truncated, window=k, language="zh")
 # --8<-- [end:plot-zh]

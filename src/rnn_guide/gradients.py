@@ -4,18 +4,22 @@ Backpropagation through time multiplies the same step Jacobian into the gradient
 :math:`\partial \ell/\partial h_t = \partial \ell/\partial h_T \prod_{k=t+1}^{T} \partial h_k/\partial h_{k-1}`.
 :func:`gradient_norms_through_time` measures :math:`\lVert \partial \ell / \partial h_t \rVert` for every time
 step of an ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU`` (or their cells): the data behind the
-vanishing/exploding-gradient figures. Guarding against exploding gradients while training (clipping,
-monitoring the norm of every step) is :mod:`rnn_guide.clipping`'s job, which re-exports this function.
+vanishing/exploding-gradient figures. :func:`saved_tensor_bytes` measures what backpropagation through time
+costs in memory: the bytes that autograd keeps for the backward pass. Guarding against exploding gradients
+while training (clipping, monitoring the norm of every step) is :mod:`rnn_guide.clipping`'s job, which
+re-exports :func:`gradient_norms_through_time`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import torch
 from torch import nn
 
 from rnn_guide._validation import RECURRENT_MODULES, check_choice, check_int, check_module, check_tensor
 
-__all__ = ["gradient_norms_through_time"]
+__all__ = ["gradient_norms_through_time", "saved_tensor_bytes"]
 
 LOSS_CHOICES = ("last", "last_mse")
 
@@ -147,3 +151,32 @@ def _unroll(
             h = torch.cat([h_n[:-1], h_t.unsqueeze(0)], dim=0)
         hidden.append(h_t)
     return hidden
+
+
+def saved_tensor_bytes(run: Callable[[], object]) -> int:
+    """Bytes of the distinct storages that autograd saves for the backward pass while ``run()`` builds its graph.
+
+    ``run`` is called once inside ``torch.autograd.graph.saved_tensors_hooks``; every tensor that an operation
+    saves for backward passes through the hook, and the sizes of their distinct storages are summed (a storage
+    saved by several operations counts once). Nothing is copied and no backward pass runs. This is the memory
+    that full backpropagation through time holds on to, and that truncated BPTT bounds: it grows linearly with
+    the number of time steps in the graph.
+
+    Args:
+        run: a function of no arguments that runs the forward pass, e.g. ``lambda: lstm(x)[0].sum()``.
+
+    Returns:
+        The number of bytes, an ``int`` (0 when nothing requires grad).
+    """
+    if not callable(run):
+        raise TypeError(f"run must be a function of no arguments, got {type(run).__name__}")
+    storages: dict[tuple[str, int], int] = {}
+
+    def pack(tensor: torch.Tensor) -> torch.Tensor:
+        storage = tensor.untyped_storage()
+        storages[(str(tensor.device), storage.data_ptr())] = storage.nbytes()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        run()
+    return sum(storages.values())

@@ -9,17 +9,30 @@ gives the same batch on every machine and the global random state is never touch
   model has learned the task only when its error falls well below that.
 * :func:`copy_task`: a few random symbols, a long blank gap, a delimiter; the target is the same symbols,
   after the delimiter. Guessing gives a cross-entropy of ``log(num_symbols)`` on the symbols to recall.
+* :class:`AddingRNN` and :func:`train_on_adding_problem`: the small model and the plain SGD loop that the
+  training pages use on the adding problem (exploding gradients, clipping), so that every block of those pages
+  can build them in one line.
 
 All tensors are ``batch_first``: ``(N, L, ...)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import torch
+from torch import nn
 
-from rnn_guide._validation import check_int
+from rnn_guide._validation import check_int, check_number
 
-__all__ = ["ADDING_BASELINE_MSE", "adding_problem", "copy_task", "copy_task_baseline_loss"]
+__all__ = [
+    "ADDING_BASELINE_MSE",
+    "AddingRNN",
+    "adding_problem",
+    "copy_task",
+    "copy_task_baseline_loss",
+    "train_on_adding_problem",
+]
 
 #: Mean squared error of always predicting 1.0 on the adding problem: the variance of the sum of two
 #: independent ``U(0, 1)`` values, ``2 / 12``.
@@ -142,3 +155,84 @@ def copy_task_baseline_loss(num_symbols: int = 8, copy_len: int = 10, delay: int
     delay = check_int("delay", delay, minimum=1)
     seq_len = 2 * copy_len + delay
     return copy_len * float(torch.log(torch.tensor(float(num_symbols)))) / seq_len
+
+
+class AddingRNN(nn.Module):
+    """A ReLU ``nn.RNN`` over ``(N, L, 2)`` and a linear head on the last step: the adding-problem model.
+
+    Args:
+        hidden_size: :math:`H`, ``>= 1``.
+        recurrent_gain: if given, ``weight_hh_l0`` is drawn by ``nn.init.orthogonal_`` with this gain, so every
+            singular value of the recurrent weights equals it (``> 1``: the gradients explode, the training
+            pages use ``1.4``). ``None`` keeps PyTorch's default initialisation.
+
+    Shapes:
+        ``forward(x)``: ``x`` of shape ``(N, L, 2)`` (batch first) → predictions of shape ``(N,)``.
+    """
+
+    def __init__(self, hidden_size: int = 32, *, recurrent_gain: float | None = None) -> None:
+        super().__init__()
+        hidden_size = check_int("hidden_size", hidden_size, minimum=1)
+        self.rnn = nn.RNN(2, hidden_size, nonlinearity="relu", batch_first=True)
+        self.head = nn.Linear(hidden_size, 1)
+        if recurrent_gain is not None:
+            gain = check_number("recurrent_gain", recurrent_gain, low=0.0, low_inclusive=False)
+            with torch.no_grad():
+                nn.init.orthogonal_(self.rnn.weight_hh_l0, gain=gain)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(N, L, 2)`` → ``(N,)``: the head applied to the top layer's output at the last step."""
+        output, _ = self.rnn(x)  # (N, L, H)
+        return self.head(output[:, -1]).squeeze(-1)
+
+
+def train_on_adding_problem(
+    model: nn.Module,
+    clip: Callable[[Iterator[nn.Parameter]], object] | None = None,
+    *,
+    steps: int = 100,
+    lr: float = 0.01,
+    batch_size: int = 32,
+    seq_len: int = 40,
+    seed: int = 1,
+) -> list[float]:
+    """Train ``model`` with plain SGD on fresh batches of the adding problem; return the loss of every step.
+
+    The loop of the clipping page: ``zero_grad``, ``backward``, then ``clip(model.parameters())`` (clip the
+    gradients in place, or only record them, e.g. ``GradNormTracker().record``), then ``step``. The batches come
+    from a generator seeded with ``seed``, so two runs see the same batches. A step whose loss is ``nan`` is
+    still taken, as a plain loop would: the returned list shows where a run was lost.
+
+    Args:
+        model: maps ``(N, L, 2)`` to ``(N,)``, e.g. :class:`AddingRNN`.
+        clip: called between ``backward()`` and ``step()`` with ``model.parameters()``; ``None``: no clipping.
+        steps: number of optimizer steps, ``>= 1``.
+        lr: the SGD learning rate, ``> 0``.
+        batch_size: :math:`N` of each batch, ``>= 1``.
+        seq_len: :math:`L` of each sequence, ``>= 4``.
+        seed: seeds the generator of the batches.
+
+    Returns:
+        The mean squared error of each step's batch, before that step's update (``steps`` floats).
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    if clip is not None and not callable(clip):
+        raise TypeError(f"clip must be callable or None, got {type(clip).__name__}")
+    steps = check_int("steps", steps, minimum=1)
+    lr = check_number("lr", lr, low=0.0, low_inclusive=False)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    seq_len = check_int("seq_len", seq_len, minimum=4)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    batches = _generator(seed, None)
+    losses = []
+    for _ in range(steps):
+        x, y = adding_problem(batch_size, seq_len, generator=batches)
+        loss = nn.functional.mse_loss(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        if clip is not None:
+            clip(model.parameters())
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
