@@ -55,6 +55,11 @@ def test_every_include_resolves(page: Path) -> None:
 def _is_allowed_include(path: Path, section: str | None) -> bool:
     if section is not None:
         return path.suffix in {".py", ".sh"} and OUTPUT_DIR_NAME not in path.parts
+    if path.suffix == ".py" and OUTPUT_DIR_NAME not in path.parts and path.is_file():
+        # A whole script, shown as a reader downloads it (the suite runs it alone): it must hold nothing
+        # but the script, no checks of the suite and no settings of the suite's figure folder.
+        source = path.read_text(encoding="utf-8")
+        return re.search(r"^\s*assert\b", source, re.MULTILINE) is None and "RNN_GUIDE_FIGURE_DIR" not in source
     return path in golden_files() or (path.parent.name == OUTPUT_DIR_NAME and path.suffix == ".txt")
 
 
@@ -163,7 +168,11 @@ def test_every_snippet_section_and_output_is_used() -> None:
     problems = []
     for path in all_snippet_sources():
         for section in sections(path):
-            if f"{path.resolve()}:{section}" not in included:
+            # A section is used when a page shows its code or its output (the code that produces an output
+            # may be the suite's plumbing, such as starting torchrun from Python).
+            shown = {f"{path.resolve()}:{section}", str(path.resolve())}
+            output = path.parent / OUTPUT_DIR_NAME / f"{path.stem}.{section}.txt"
+            if not shown & included and str(output.resolve()) not in included:
                 problems.append(f"section {section!r} of {_rel(path)} is not included by any page")
     for golden in golden_files():
         if str(golden.resolve()) not in included:

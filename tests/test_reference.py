@@ -256,7 +256,14 @@ def test_dropout_in_training_mode_is_refused_and_eval_mode_matches() -> None:
 
 
 def test_public_names() -> None:
-    assert set(reference.__all__) == {"forward", "rnn_cell", "lstm_cell", "gru_cell", "gru_cell_original"}
+    assert set(reference.__all__) == {
+        "forward",
+        "gate_activations",
+        "rnn_cell",
+        "lstm_cell",
+        "gru_cell",
+        "gru_cell_original",
+    }
 
 
 # ---------------------------------------------------------------------------------------------- bad input
@@ -342,3 +349,38 @@ def test_cell_functions_reject_bad_arguments() -> None:
         lstm_cell(x, h, h[0], zeros(12, 4), zeros(12, 3), None, None)
     with pytest.raises(TypeError, match=r"w_hh must be a torch\.Tensor"):
         rnn_cell(x, h, w_ih[:3], w_hh[:3].tolist(), None, None)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_gate_activations_rebuild_the_module_output(kind: str, batch_first: bool) -> None:
+    """The returned gates, put back into the cell equations, give the module's own output for that sequence."""
+    torch.manual_seed(0)
+    module = getattr(nn, kind)(3, 5, batch_first=batch_first, dtype=torch.float64)
+    x = torch.randn(7, 4, 3, dtype=torch.float64)  # (L, N, H_in)
+    output, _ = module(x.transpose(0, 1) if batch_first else x)
+    output = output.transpose(0, 1) if batch_first else output  # (L, N, H)
+    gates = reference.gate_activations(module, x.transpose(0, 1) if batch_first else x, sample=2)
+    assert list(gates) == (["i", "f", "g", "o"] if kind == "LSTM" else ["r", "z", "n"])
+    assert all(value.shape == (7, 5) for value in gates.values())
+    h = c = torch.zeros(5, dtype=torch.float64)
+    for t in range(7):
+        if kind == "LSTM":
+            c = gates["f"][t] * c + gates["i"][t] * gates["g"][t]
+            h = gates["o"][t] * torch.tanh(c)
+        else:
+            h = (1 - gates["z"][t]) * gates["n"][t] + gates["z"][t] * h
+        torch.testing.assert_close(h, output[t, 2])
+
+
+def test_gate_activations_refuses_what_it_cannot_measure() -> None:
+    with pytest.raises(ValueError, match="one-layer"):
+        reference.gate_activations(nn.LSTM(3, 5, num_layers=2), torch.randn(4, 1, 3))
+    with pytest.raises(ValueError, match="one-layer"):
+        reference.gate_activations(nn.LSTM(3, 5, proj_size=2), torch.randn(4, 1, 3))
+    with pytest.raises(TypeError):
+        reference.gate_activations(nn.RNN(3, 5), torch.randn(4, 1, 3))
+    with pytest.raises(ValueError, match="sample"):
+        reference.gate_activations(nn.GRU(3, 5), torch.randn(4, 2, 3), sample=2)
+    with pytest.raises(ValueError, match="features"):
+        reference.gate_activations(nn.GRU(3, 5), torch.randn(4, 2, 4))

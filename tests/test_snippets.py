@@ -25,6 +25,7 @@ from support import chinese
 from support.environment import reference_environment
 from support.paths import FIGURES, ROOT
 from support.snippets import (
+    WHOLE_FILE,
     AloneResult,
     SnippetRun,
     alone_problem,
@@ -154,41 +155,6 @@ def test_every_committed_figure_is_drawn_by_a_snippet(snippet_runs: dict) -> Non
 
 
 PAGE_SECTIONS = page_sections()
-#: Sections that pages include but that do not run alone yet ("topic/file.py:section").
-#: The list may only shrink: a listed section that runs alone fails the test below.
-NOT_YET_ALONE: set[str] = {
-    "layers/cells.py:decode",
-    "layers/gru.py:plot-en",
-    "layers/gru.py:plot-zh",
-    "layers/lstm.py:plot-en",
-    "layers/lstm.py:plot-zh",
-    "training/clipping.py:amp",
-    "training/clipping.py:compare",
-    "training/clipping.py:curves-en",
-    "training/clipping.py:curves-zh",
-    "training/clipping.py:histogram-en",
-    "training/clipping.py:histogram-zh",
-    "training/clipping.py:tracker",
-    "training/ddp_classifier.py:data",
-    "training/ddp_classifier.py:evaluate",
-    "training/ddp_classifier.py:model",
-    "training/ddp_classifier.py:report",
-    "training/ddp_classifier.py:save",
-    "training/ddp_classifier.py:train",
-    "training/distributed.py:launch",
-    "training/dropout.py:measure",
-    "training/dropout.py:no-decay-groups",
-    "training/dropout.py:table-en",
-    "training/dropout.py:table-zh",
-    "training/gradients.py:curve-en",
-    "training/gradients.py:curve-zh",
-    "training/gradients.py:plot-en",
-    "training/gradients.py:plot-zh",
-    "training/tbptt.py:plot-en",
-    "training/tbptt.py:plot-zh",
-    "training/tbptt.py:table-en",
-    "training/tbptt.py:table-zh",
-}
 ALONE_INTERPRETERS = 2  # fresh interpreters that share the files; they run while the sequential runs go on
 
 
@@ -231,13 +197,14 @@ def test_each_section_runs_alone(
         expected = None
         if update_golden:  # the golden files are being rewritten from the sequential run
             run = snippet_runs[path]
-            expected = run.outputs.get(section, "") if isinstance(run, SnippetRun) else None
+            if not isinstance(run, SnippetRun):
+                expected = None
+            elif section == WHOLE_FILE:
+                expected = "".join(run.outputs.get(name, "") for name in sections(path))
+            else:
+                expected = run.outputs.get(section, "")
         problem = alone_problem(path, section, results[section], tolerant=cuda_mode, expected=expected)
-        key = f"{path.relative_to(ROOT / 'snippets').as_posix()}:{section}"
-        if key in NOT_YET_ALONE:
-            if problem is None:
-                problems.append(f"section {section!r} now runs alone: remove {key!r} from NOT_YET_ALONE")
-        elif problem is not None:
+        if problem is not None:
             problems.append(problem)
     if problems:
         pytest.fail(
@@ -273,6 +240,48 @@ def test_a_section_that_needs_an_earlier_one_is_caught(tmp_path: Path) -> None:
     assert second is not None and "NameError: name 'size' is not defined" in second
     third = alone_problem(snippet, "third", alone["third"])
     assert third is not None and "prints something else alone" in third
+
+
+def test_a_whole_file_runs_as_a_script_and_prints_what_its_sections_print(tmp_path: Path) -> None:
+    """A page that shows a whole script: its sections depend on each other, the file as a whole must run
+    (with no command-line arguments) and print the sections' golden outputs in order."""
+    topic = tmp_path / "script"
+    (topic / "_outputs").mkdir(parents=True)
+    snippet = topic / "script.py"
+    snippet.write_text(
+        "import sys\n\n# --8<-- [start:first]\nsize = 3\nprint(size)\n# --8<-- [end:first]\n\n"
+        "# --8<-- [start:second]\nprint(size + 1, len(sys.argv))\n# --8<-- [end:second]\n",
+        encoding="utf-8",
+    )
+    sequential = run_snippet(snippet, tmp_path / "figures")
+    for section, printed in sequential.outputs.items():
+        golden_path(snippet, section).write_text(printed, encoding="utf-8")
+
+    alone = run_sections_alone({snippet: ["second", WHOLE_FILE]})[snippet]
+
+    assert alone_problem(snippet, WHOLE_FILE, alone[WHOLE_FILE]) is None
+    assert alone[WHOLE_FILE].printed == "3\n4 1\n"
+    assert "NameError" in (alone_problem(snippet, "second", alone["second"]) or "")
+    golden_path(snippet, "second").write_text("5 1\n", encoding="utf-8")  # a planted stale golden file
+    assert "prints something else" in (alone_problem(snippet, WHOLE_FILE, alone[WHOLE_FILE]) or "")
+
+
+def test_an_excerpt_is_excused_only_where_the_page_shows_the_whole_file(tmp_path: Path) -> None:
+    """A block without a copy button may be a part of a script, if the same page includes that script whole;
+    on a page without the whole script the same block must run alone like any other."""
+    excerpt = '``` { .python .no-copy }\n--8<-- "training/ddp_classifier.py:model"\n```\n\n'
+    whole = '```python\n--8<-- "training/ddp_classifier.py"\n```\n'
+    with_script = tmp_path / "with.en.md"
+    with_script.write_text(excerpt + whole, encoding="utf-8")
+    without_script = tmp_path / "without.en.md"
+    without_script.write_text(excerpt, encoding="utf-8")
+    copyable = tmp_path / "copyable.en.md"
+    copyable.write_text(excerpt.replace("{ .python .no-copy }", "python"), encoding="utf-8")
+    script = ROOT / "snippets" / "training" / "ddp_classifier.py"
+
+    assert page_sections([with_script]) == {script: [WHOLE_FILE]}
+    assert page_sections([without_script]) == {script: ["model"]}
+    assert page_sections([copyable]) == {script: ["model"]}
 
 
 def test_sections_alone_start_from_the_random_state_of_a_fresh_interpreter(tmp_path: Path) -> None:

@@ -126,6 +126,7 @@ print("h_n of both layers match:", torch.allclose(h_loop, h_n, atol=1e-6))
 
 
 # --8<-- [start:decoder]
+import torch
 from torch import nn
 
 
@@ -152,12 +153,6 @@ class Decoder(nn.Module):
         return torch.stack(predictions)
 
 
-# --8<-- [end:decoder]
-
-
-# --8<-- [start:decode]
-import torch
-
 torch.manual_seed(0)
 decoder = Decoder()
 series = torch.sin(torch.linspace(0, 6, 24)).view(12, 2, 1)  # (L, N, 1)
@@ -169,7 +164,7 @@ print("step 1 equal:", torch.equal(forced[1], free[1]))
 
 ahead = decoder(series, future=5)  # 12 known steps, then 5 predicted ones
 print("with future=5:", tuple(ahead.shape))
-# --8<-- [end:decode]
+# --8<-- [end:decoder]
 
 assert torch.equal(ahead[:12], forced)
 

@@ -203,14 +203,45 @@ same = torch.allclose(h, h_n[0]) and torch.allclose(c, c_n[0])
 print("loop ends at the module's h_n and c_n:", same)
 # --8<-- [end:gates]
 
+from rnn_guide.reference import gate_activations
+
+# The figure's block uses the package's gate_activations: the loop's values.
+assert all(torch.allclose(gates[k], gate_activations(layer, signal)[k]) for k in gates)
+
 # --8<-- [start:plot-en]
+import torch
+from torch import nn
+
 from rnn_guide.plotting.gates import plot_gates
+from rnn_guide.reference import gate_activations
+
+torch.manual_seed(0)  # set-up: the layer and the two pulses from above
+f64 = torch.float64
+layer = nn.LSTM(input_size=1, hidden_size=8, dtype=f64)
+signal = torch.zeros(40, 1, 1, dtype=f64)  # (L, N, H_in)
+signal[5:10] = 3.0
+signal[22:25] = -3.0
+every = gate_activations(layer, signal)  # the loop above: i, f, g, o, each (L, H)
+gates = {name: every[name] for name in ("i", "f", "o")}
 
 fig = plot_gates(gates, inputs=signal[:, 0], kind="LSTM", language="en")
 # --8<-- [end:plot-en]
 
 # --8<-- [start:plot-zh]
+import torch
+from torch import nn
+
 from rnn_guide.plotting.gates import plot_gates
+from rnn_guide.reference import gate_activations
+
+torch.manual_seed(0)  # set-up: the layer and the two pulses from above
+f64 = torch.float64
+layer = nn.LSTM(input_size=1, hidden_size=8, dtype=f64)
+signal = torch.zeros(40, 1, 1, dtype=f64)  # (L, N, H_in)
+signal[5:10] = 3.0
+signal[22:25] = -3.0
+every = gate_activations(layer, signal)  # the loop above: i, f, g, o, each (L, H)
+gates = {name: every[name] for name in ("i", "f", "o")}
 
 fig = plot_gates(gates, inputs=signal[:, 0], kind="LSTM", language="zh")
 # --8<-- [end:plot-zh]

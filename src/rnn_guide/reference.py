@@ -9,6 +9,9 @@ module's own parameters, with an explicit loop over time steps.
 out on purpose: in training mode it multiplies each layer's output by a freshly drawn random mask, so no
 deterministic recomputation can reproduce it. A module in training mode that would apply dropout
 (``dropout > 0`` and ``num_layers > 1``) is refused with a ``ValueError``: call ``module.eval()`` first.
+
+:func:`gate_activations` runs the same loop over a one-layer ``nn.LSTM`` or ``nn.GRU`` and returns the value of
+every gate at every time step, the data behind the gate figures of the layer pages.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from rnn_guide._validation import (
     describe,
 )
 
-__all__ = ["forward", "gru_cell", "gru_cell_original", "lstm_cell", "rnn_cell"]
+__all__ = ["forward", "gate_activations", "gru_cell", "gru_cell_original", "lstm_cell", "rnn_cell"]
 
 State = Tensor | tuple[Tensor, Tensor]
 """A hidden state ``h``, or ``(h, c)`` for an LSTM."""
@@ -367,3 +370,63 @@ def _layer_result(
         if not batched:
             output, final = output.squeeze(1), tuple(s.squeeze(1) for s in final)
     return (output, final) if isinstance(module, nn.LSTM) else (output, final[0])
+
+
+def gate_activations(module: nn.Module, input: Tensor, *, sample: int = 0) -> dict[str, Tensor]:
+    r"""The gates of a one-layer ``nn.LSTM`` or ``nn.GRU`` at every time step, for one sequence of a batch.
+
+    The module's equations are run step by step from a zero initial state, with the module's own parameters:
+    for an LSTM :math:`i_t, f_t, o_t` (sigmoid), :math:`g_t` (tanh), :math:`c_t = f_t \odot c_{t-1} + i_t \odot
+    g_t`, :math:`h_t = o_t \odot \tanh(c_t)`; for a GRU :math:`r_t, z_t` (sigmoid), :math:`n_t` (tanh) and
+    :math:`h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}`. No gradient is recorded.
+
+    Args:
+        module: a unidirectional one-layer ``nn.LSTM`` (without ``proj_size``) or ``nn.GRU``.
+        input: ``(L, N, H_in)``, or ``(N, L, H_in)`` when ``module.batch_first``, or unbatched ``(L, H_in)``;
+            the dtype of the module's parameters.
+        sample: which sequence of the batch, ``0 <= sample < N``.
+
+    Returns:
+        ``{"i", "f", "g", "o"}`` for an LSTM or ``{"r", "z", "n"}`` for a GRU, in PyTorch's gate order, each of
+        shape ``(L, H)``.
+
+    Raises:
+        TypeError: for another module, or an input that is not a tensor.
+        ValueError: for a stacked, bidirectional or projected module, an input of the wrong shape or dtype, or
+            a ``sample`` outside the batch.
+    """
+    check_module("module", module, (nn.LSTM, nn.GRU))
+    if module.num_layers != 1 or module.bidirectional or getattr(module, "proj_size", 0):
+        raise ValueError(
+            "gate_activations needs a one-layer, unidirectional module without proj_size, got "
+            f"num_layers={module.num_layers}, bidirectional={module.bidirectional}, "
+            f"proj_size={getattr(module, 'proj_size', 0)}"
+        )
+    _check_input(module, input, "input", (2, 3))
+    x = input.unsqueeze(1) if input.dim() == 2 else (input.transpose(0, 1) if module.batch_first else input)
+    if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < x.shape[1]:
+        raise ValueError(f"sample must be an int in [0, {x.shape[1]}), got {sample!r}")
+    w_ih, w_hh = module.weight_ih_l0, module.weight_hh_l0
+    b_ih = module.bias_ih_l0 if module.bias else None
+    b_hh = module.bias_hh_l0 if module.bias else None
+    is_lstm = isinstance(module, nn.LSTM)
+    names = ("i", "f", "g", "o") if is_lstm else ("r", "z", "n")
+    h = c = x.new_zeros(x.shape[1], module.hidden_size)
+    steps: dict[str, list[Tensor]] = {name: [] for name in names}
+    with torch.no_grad():
+        for x_t in x:
+            x_gates, h_gates = _linear(x_t, w_ih, b_ih), _linear(h, w_hh, b_hh)
+            if is_lstm:
+                i, f, g, o = (x_gates + h_gates).chunk(4, dim=-1)
+                values = (torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o))
+                c = values[1] * c + values[0] * values[2]
+                h = values[3] * torch.tanh(c)
+            else:
+                x_r, x_z, x_n = x_gates.chunk(3, dim=-1)
+                h_r, h_z, h_n = h_gates.chunk(3, dim=-1)
+                r, z = torch.sigmoid(x_r + h_r), torch.sigmoid(x_z + h_z)
+                values = (r, z, torch.tanh(x_n + r * h_n))
+                h = (1 - z) * values[2] + z * h
+            for name, value in zip(names, values, strict=True):
+                steps[name].append(value[sample])
+    return {name: torch.stack(values) for name, values in steps.items()}

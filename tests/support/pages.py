@@ -91,8 +91,13 @@ def fences(page: Path) -> list[Fence]:
             i += 1
             continue
         indent, fence, info = match.group("indent"), match.group("fence"), match.group("info").strip()
-        language, _, attributes = info.partition(" ")
-        language = language.strip("{}. ").lower()
+        if info.startswith("{"):  # an attribute list: ``` { .python .no-copy title="..." }
+            attributes = info.strip("{} ")
+            classes = re.findall(r"(?<![^\s])\.([\w-]+)", attributes)
+            language = classes[0].lower() if classes else ""
+        else:
+            language, _, attributes = info.partition(" ")
+            language = language.strip("{}. ").lower()
         body: list[str] = []
         j = i + 1
         closing = re.compile(rf"^[ \t>]*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
@@ -107,6 +112,22 @@ def fences(page: Path) -> list[Fence]:
 def includes(page: Path) -> list[str]:
     """Every include target of a page, in order, inside fences or not."""
     return [m.group("target") for line in read(page).splitlines() if (m := INCLUDE_RE.match(line))]
+
+
+#: The class that hides Material's copy button on one code block.
+NO_COPY_CLASS = ".no-copy"
+
+
+def excerpt_includes(page: Path) -> set[str]:
+    """Include targets shown in a code block without a copy button (``{ .python .no-copy }``): excerpts of a
+    script that the page also shows whole, which a reader copies as a whole."""
+    return {
+        m.group("target")
+        for fence in fences(page)
+        if NO_COPY_CLASS in fence.attributes.split()
+        for line in fence.body
+        if (m := INCLUDE_RE.match(line))
+    }
 
 
 def resolve_include(target: str) -> tuple[Path, str | None]:

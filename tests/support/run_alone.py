@@ -6,6 +6,8 @@ committed ``benchmarks/``). It reads a JSON list of sections from standard input
 
     [{"path": "snippets/x/y.py", "section": "build", "first_line": 12, "source": "..."}, ...]
 
+(an item may add ``"argv"``, the ``sys.argv`` it runs with; by default ``[""]``, as in an interpreter)
+
 (sections of one file or of several) and writes one JSON object per section, in
 order, to the file named by its only argument: ``{"path": ..., "section": ...,
 "printed": ..., "error": null or a traceback}``.
@@ -98,12 +100,16 @@ def main() -> None:
         source = "\n" * (item["first_line"] - 1) + textwrap.dedent(item["source"])
         buffer = io.StringIO()
         error = None
+        argv = sys.argv
+        sys.argv = item.get("argv") or [""]  # a whole file runs as a script without arguments
         try:
             code = compile(source, item["path"], "exec")
             with warnings.catch_warnings(), contextlib.redirect_stdout(buffer):
                 exec(code, namespace)
         except BaseException as exc:  # SystemExit too: a reader's run would stop there
             error = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        finally:
+            sys.argv = argv
         results.append({"path": item["path"], "section": item["section"], "printed": buffer.getvalue(), "error": error})
         del namespace
     with open(sys.argv[1], "w", encoding="utf-8") as out:

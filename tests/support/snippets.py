@@ -275,6 +275,11 @@ def run_sections_alone(
             for c in parse_chunks(path)
             if c.section in wanted
         ]
+        if WHOLE_FILE in wanted:  # the file as a reader downloads it, run as a script with no arguments
+            source = "".join(line for c in parse_chunks(path) for line in c.lines)
+            payload.append(
+                {"path": str(path), "section": WHOLE_FILE, "first_line": 1, "source": source, "argv": [path.name]}
+            )
     env = dict(os.environ)
     package_root = str(Path(rnn_guide.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
@@ -314,9 +319,16 @@ def alone_problem(
     """
     if result.error is not None:
         return f"section {section!r} fails when it runs alone:\n{result.error}"
-    golden = golden_path(path, section)
-    if expected is None:
-        expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+    if section == WHOLE_FILE:  # the whole file prints what its sections print, in order
+        golden = path.parent / OUTPUT_DIR_NAME / f"{path.stem}.*.txt"
+        if expected is None:
+            expected = "".join(
+                g.read_text(encoding="utf-8") for name in sections(path) if (g := golden_path(path, name)).exists()
+            )
+    else:
+        golden = golden_path(path, section)
+        if expected is None:
+            expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
     if not outputs_match(expected, result.printed, tolerant=tolerant):
         return (
             f"section {section!r} prints something else alone than {_shown(golden)}:\n"
@@ -325,17 +337,36 @@ def alone_problem(
     return None
 
 
-def page_sections() -> dict[Path, list[str]]:
-    """Every section of a Python snippet that a page includes, by file, in file order."""
+#: The name under which a whole snippet file, included by a page as one block, runs alone.
+WHOLE_FILE = "(whole file)"
+
+
+def page_sections(page_paths: list[Path] | None = None) -> dict[Path, list[str]]:
+    """What a reader can copy from the pages, by snippet file: the sections that pages include, in file order,
+    and :data:`WHOLE_FILE` (last) for a file that a page includes whole.
+
+    A section in a block without a copy button (``.no-copy``) is an excerpt of a script and is left out, but
+    only on a page that also includes that whole file: the whole file is what must run.
+    """
     from . import pages
 
     wanted: dict[Path, set[str]] = {}
-    for page in pages.pages():
-        for target in pages.includes(page):
+    for page in pages.pages() if page_paths is None else page_paths:
+        targets = pages.includes(page)
+        whole = {pages.resolve_include(t)[0] for t in targets if pages.resolve_include(t)[1] is None}
+        excerpts = pages.excerpt_includes(page)
+        for target in targets:
             path, section = pages.resolve_include(target)
-            if path.suffix == ".py" and OUTPUT_DIR_NAME not in path.parts:
-                wanted.setdefault(path, set()).update(sections(path) if section is None else {section})
-    return {path: [s for s in sections(path) if s in names] for path, names in sorted(wanted.items())}
+            if path.suffix != ".py" or OUTPUT_DIR_NAME in path.parts:
+                continue
+            if section is None:
+                wanted.setdefault(path, set()).add(WHOLE_FILE)
+            elif not (target in excerpts and path in whole):
+                wanted.setdefault(path, set()).add(section)
+    return {
+        path: [s for s in sections(path) if s in names] + ([WHOLE_FILE] if WHOLE_FILE in names else [])
+        for path, names in sorted(wanted.items())
+    }
 
 
 NUMBER_RE = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
