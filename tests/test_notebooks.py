@@ -175,3 +175,36 @@ def test_notebook_executes_and_matches_its_committed_outputs(
             f"{_rel(stored_path)} (run python3 dev.py regenerate if the change is intended)"
             + ("" if reference else f"; images not compared: {why_not}")
         )
+
+
+def _imports_after_the_first_cell(text: str, name: str = "page") -> list[str]:
+    """Import statements in any code cell but the first one of a jupytext Markdown notebook."""
+    import ast
+
+    import jupytext
+
+    notebook = jupytext.reads(text, fmt="md")
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    found = []
+    for number, source in enumerate(code[1:], start=2):
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.append(f"{name}, code cell {number}: {ast.unparse(node)}")
+    return found
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS, ids=_rel)
+def test_the_first_code_cell_holds_every_import(page: Path) -> None:
+    """A notebook is read top to bottom, but a reader who restarts it halfway needs only the first cell."""
+    assert not _imports_after_the_first_cell(pages.read(page), _rel(page))
+
+
+def test_an_import_in_a_later_cell_is_found() -> None:
+    planted = (
+        "---\njupyter:\n  jupytext:\n    text_representation:\n      format_name: markdown\n"
+        "  kernelspec:\n    display_name: Python 3\n    language: python\n    name: python3\n---\n\n"
+        "```python\nimport torch\n```\n\n"
+        "text\n\n```python\nx = 1\nfrom torch import nn\n```\n"
+    )
+    assert _imports_after_the_first_cell(planted) == ["page, code cell 2: from torch import nn"]
