@@ -226,6 +226,7 @@ def test_empty_and_unknown_only_texts_get_a_defined_prediction(trained: TextClas
     assert trained.predict(["", "<br />"])[0] in ("neg", "pos")
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_save_and_load_in_a_fresh_process_predicts_identically(trained: TextClassifier, tmp_path: Path) -> None:
     path = trained.save(tmp_path / "clf.pt")
     texts, _ = _reviews(30, seed=4)

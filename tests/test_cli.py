@@ -38,6 +38,7 @@ def test_bad_number_is_an_argparse_error(capsys: pytest.CaptureFixture[str]) -> 
     assert "expected a positive integer, got 0" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_python_dash_m_entry_point() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "rnn_guide", "shapes", "RNN", "--input-size", "3", "--hidden-size", "5"],
@@ -112,6 +113,7 @@ def test_classify_debug_shows_the_error(bad_files: dict[str, str], monkeypatch: 
         main(argv)
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_not_a_model_from_the_shell_is_one_line(bad_files: dict[str, str]) -> None:
     from support.bad_inputs import run_module
 

@@ -214,27 +214,47 @@ def test_each_section_runs_alone(
         )
 
 
-def test_a_section_that_needs_an_earlier_one_is_caught(tmp_path: Path) -> None:
+PLANTED = {
+    # the second section uses a name and the random state that the first one left behind
+    "planted": "# --8<-- [start:first]\n"
+    "import torch\n\ntorch.manual_seed(0)\nsize = 3\nprint(torch.rand(1).item())\n"
+    "# --8<-- [end:first]\n\n"
+    "# --8<-- [start:second]\nprint(size)\n# --8<-- [end:second]\n\n"
+    "# --8<-- [start:third]\nimport torch\n\nprint(torch.rand(1).item())\n# --8<-- [end:third]\n",
+    # a script whose sections depend on each other
+    "script": "import sys\n\n# --8<-- [start:first]\nsize = 3\nprint(size)\n# --8<-- [end:first]\n\n"
+    "# --8<-- [start:second]\nprint(size + 1, len(sys.argv))\n# --8<-- [end:second]\n",
+    # two unseeded sections
+    "rng": "".join(
+        f"# --8<-- [start:{name}]\nimport torch\n\nprint(torch.initial_seed(), torch.rand(2).tolist())\n"
+        f"# --8<-- [end:{name}]\n"
+        for name in ("one", "two")
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict[str, AloneResult]]]:
+    """The planted snippet files, their golden outputs written from a run in sequence, and their sections
+    run alone (one fresh interpreter for all three files): ``name -> (path, results)``."""
+    root = tmp_path_factory.mktemp("planted")
+    paths = {}
+    for name, text in PLANTED.items():
+        (root / name / "_outputs").mkdir(parents=True)
+        path = paths[name] = root / name / f"{name}.py"
+        path.write_text(text, encoding="utf-8")
+        if name != "rng":
+            for section, printed in run_snippet(path, root / "figures").outputs.items():
+                golden_path(path, section).write_text(printed, encoding="utf-8")
+    alone = run_sections_alone({paths["planted"]: None, paths["script"]: ["second", WHOLE_FILE], paths["rng"]: None})
+    return {name: (path, alone[path]) for name, path in paths.items()}
+
+
+def test_a_section_that_needs_an_earlier_one_is_caught(planted: dict) -> None:
     """A planted dependency: the second section uses a name and the random state that
     the first one left behind. In sequence both print their golden output; alone, the
     isolated run reports the missing name, and the unseeded section prints other numbers."""
-    topic = tmp_path / "planted"
-    (topic / "_outputs").mkdir(parents=True)
-    snippet = topic / "planted.py"
-    snippet.write_text(
-        "# --8<-- [start:first]\n"
-        "import torch\n\ntorch.manual_seed(0)\nsize = 3\nprint(torch.rand(1).item())\n"
-        "# --8<-- [end:first]\n\n"
-        "# --8<-- [start:second]\nprint(size)\n# --8<-- [end:second]\n\n"
-        "# --8<-- [start:third]\nimport torch\n\nprint(torch.rand(1).item())\n# --8<-- [end:third]\n",
-        encoding="utf-8",
-    )
-    sequential = run_snippet(snippet, tmp_path / "figures")
-    for section, printed in sequential.outputs.items():
-        golden_path(snippet, section).write_text(printed, encoding="utf-8")
-
-    alone = run_sections_alone({snippet: None})[snippet]
-
+    snippet, alone = planted["planted"]
     assert alone_problem(snippet, "first", alone["first"]) is None
     second = alone_problem(snippet, "second", alone["second"])
     assert second is not None and "NameError: name 'size' is not defined" in second
@@ -242,28 +262,22 @@ def test_a_section_that_needs_an_earlier_one_is_caught(tmp_path: Path) -> None:
     assert third is not None and "prints something else alone" in third
 
 
-def test_a_whole_file_runs_as_a_script_and_prints_what_its_sections_print(tmp_path: Path) -> None:
+def test_a_whole_file_runs_as_a_script_and_prints_what_its_sections_print(planted: dict) -> None:
     """A page that shows a whole script: its sections depend on each other, the file as a whole must run
     (with no command-line arguments) and print the sections' golden outputs in order."""
-    topic = tmp_path / "script"
-    (topic / "_outputs").mkdir(parents=True)
-    snippet = topic / "script.py"
-    snippet.write_text(
-        "import sys\n\n# --8<-- [start:first]\nsize = 3\nprint(size)\n# --8<-- [end:first]\n\n"
-        "# --8<-- [start:second]\nprint(size + 1, len(sys.argv))\n# --8<-- [end:second]\n",
-        encoding="utf-8",
-    )
-    sequential = run_snippet(snippet, tmp_path / "figures")
-    for section, printed in sequential.outputs.items():
-        golden_path(snippet, section).write_text(printed, encoding="utf-8")
-
-    alone = run_sections_alone({snippet: ["second", WHOLE_FILE]})[snippet]
-
+    snippet, alone = planted["script"]
     assert alone_problem(snippet, WHOLE_FILE, alone[WHOLE_FILE]) is None
     assert alone[WHOLE_FILE].printed == "3\n4 1\n"
     assert "NameError" in (alone_problem(snippet, "second", alone["second"]) or "")
-    golden_path(snippet, "second").write_text("5 1\n", encoding="utf-8")  # a planted stale golden file
-    assert "prints something else" in (alone_problem(snippet, WHOLE_FILE, alone[WHOLE_FILE]) or "")
+    assert "prints something else" in (alone_problem(snippet, WHOLE_FILE, alone[WHOLE_FILE], expected="5 1\n") or "")
+
+
+def test_sections_alone_start_from_the_random_state_of_a_fresh_interpreter(planted: dict) -> None:
+    """Two unseeded sections print the same numbers alone: each starts from the state
+    the interpreter had when it started (torch picks a new seed in every interpreter,
+    so a section that does not seed itself prints other numbers on every run)."""
+    _, alone = planted["rng"]
+    assert alone["one"].error is None and alone["one"].printed == alone["two"].printed
 
 
 def test_an_excerpt_is_excused_only_where_the_page_shows_the_whole_file(tmp_path: Path) -> None:
@@ -282,20 +296,6 @@ def test_an_excerpt_is_excused_only_where_the_page_shows_the_whole_file(tmp_path
     assert page_sections([with_script]) == {script: [WHOLE_FILE]}
     assert page_sections([without_script]) == {script: ["model"]}
     assert page_sections([copyable]) == {script: ["model"]}
-
-
-def test_sections_alone_start_from_the_random_state_of_a_fresh_interpreter(tmp_path: Path) -> None:
-    """Two unseeded sections print the same numbers alone: each starts from the state
-    the interpreter had when it started (torch picks a new seed in every interpreter,
-    so a section that does not seed itself prints other numbers on every run)."""
-    snippet = tmp_path / "rng.py"
-    body = "import torch\n\nprint(torch.initial_seed(), torch.rand(2).tolist())\n"
-    snippet.write_text(
-        f"# --8<-- [start:one]\n{body}# --8<-- [end:one]\n# --8<-- [start:two]\n{body}# --8<-- [end:two]\n",
-        encoding="utf-8",
-    )
-    alone = run_sections_alone({snippet: None})[snippet]
-    assert alone["one"].error is None and alone["one"].printed == alone["two"].printed
 
 
 def _language_pairs() -> list[tuple[Path, str]]:

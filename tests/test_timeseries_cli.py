@@ -170,6 +170,7 @@ def test_debug_flag_and_environment_variable_show_the_error(
         cli.main(argv)
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_missing_file_from_the_shell_is_one_line(tmp_path: Path) -> None:
     from support.bad_inputs import run_module
 
