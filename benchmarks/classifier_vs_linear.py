@@ -1,0 +1,179 @@
+"""``train_text_classifier`` with its defaults against TF-IDF + logistic regression, on the same splits.
+
+A reader who trains the default classifier on their own reviews calls ``train_text_classifier(texts, labels,
+language=...)`` with no other argument. This benchmark does exactly that on every labelled text set the project
+can use, and fits the simple linear baseline on the same training texts:
+
+* ``imdb``: the official split (25,000 training, 25,000 test reviews); the full data set from
+  ``$RNN_GUIDE_DATA`` or the checksum-verified download.
+* ``chnsenticorp``: the 9,600 training reviews, scored on the 1,200 test reviews (the dev split is not used:
+  a reader's own data has none).
+* ``imdb-cv`` / ``chnsenticorp-cv``: stratified 5-fold cross-validation of the training split (each fold
+  trained on 4/5, scored on the other 1/5), so that the comparison does not rest on one test set.
+
+The baseline: ``TfidfVectorizer`` (English: words and word bigrams; Chinese: characters 1-3-grams; sublinear
+term frequency, ``min_df=2``) and ``LogisticRegression``, whose ``C`` is chosen from (1, 4, 16) by 3-fold
+cross-validation on the training texts of the unit only. The recurrent model gets no ``valid`` split, no seed
+but the default and no other setting. Nothing is chosen on a test split.
+
+Each unit (data set and fold) is written as its own result file ``classifier_vs_linear_<dataset>_<split>``
+as soon as it is done; ``--resume`` skips the units that already have a result file, so a long run can be
+stopped and started again. Training times are reported per 10,000 training texts.
+
+Usage::
+
+    pip install -e .[bench]                      # scikit-learn, for the baseline
+    python benchmarks/classifier_vs_linear.py --datasets chnsenticorp imdb --resume
+    python benchmarks/classifier_vs_linear.py --datasets chnsenticorp-cv --folds 0 1 --resume
+    python benchmarks/classifier_vs_linear.py --datasets chnsenticorp --limit 2000 --no-write   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from rnn_guide.classifier import train_text_classifier
+from rnn_guide.results import DEFAULT_DIRECTORY, write_result
+from rnn_guide.text.datasets import LabelledTexts, load_chnsenticorp, load_imdb
+
+LANGUAGE = {"imdb": "en", "chnsenticorp": "zh"}
+DATASETS = ("chnsenticorp", "imdb", "chnsenticorp-cv", "imdb-cv")
+FOLDS = 5
+C_GRID = (1.0, 4.0, 16.0)
+
+
+def load(name: str) -> dict[str, LabelledTexts]:
+    return load_imdb() if name == "imdb" else load_chnsenticorp()
+
+
+def units(dataset: str, folds: list[int]) -> list[tuple[str, LabelledTexts, LabelledTexts]]:
+    """``(split name, train, test)`` of a data set: the official split, or stratified folds of its training split."""
+    from sklearn.model_selection import StratifiedKFold
+
+    base = dataset.removesuffix("-cv")
+    data = load(base)
+    if not dataset.endswith("-cv"):
+        return [("test", data["train"], data["test"])]
+    train = data["train"]
+    splitter = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
+    found = []
+    for fold, (fit_rows, score_rows) in enumerate(splitter.split(train.texts, train.labels)):
+        if fold in folds:
+            part = [
+                LabelledTexts([train.texts[i] for i in rows], [train.labels[i] for i in rows])
+                for rows in (fit_rows, score_rows)
+            ]
+            found.append((f"fold{fold}", part[0], part[1]))
+    return found
+
+
+def linear_baseline(language: str, train: LabelledTexts, test: LabelledTexts) -> dict[str, Any]:
+    """TF-IDF + logistic regression, ``C`` chosen by 3-fold cross-validation on ``train``; test accuracy and times."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+
+    if language == "zh":
+        vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True)
+    else:
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    pipeline = make_pipeline(vectorizer, LogisticRegression(max_iter=2000, solver="liblinear"))
+    search = GridSearchCV(pipeline, {"logisticregression__C": list(C_GRID)}, cv=3, scoring="accuracy")
+    started = time.perf_counter()
+    search.fit(train.texts, train.labels)
+    seconds = time.perf_counter() - started
+    accuracy = _accuracy(search, test)
+    return {"test_accuracy": accuracy, "training_s": seconds, "C": search.best_params_["logisticregression__C"]}
+
+
+def _accuracy(model: Any, test: LabelledTexts) -> float:
+    predicted = model.predict(test.texts)
+    return sum(int(p == y) for p, y in zip(predicted, test.labels, strict=True)) / len(test.labels)
+
+
+def recurrent_defaults(language: str, train: LabelledTexts, test: LabelledTexts) -> dict[str, Any]:
+    """``train_text_classifier(texts, labels, language=...)`` with nothing else; test accuracy and times."""
+    started = time.perf_counter()
+    classifier = train_text_classifier(train.texts, train.labels, language=language)
+    seconds = time.perf_counter() - started
+    history = classifier.history
+    epochs = len(history.train_loss) if history is not None else None
+    return {"test_accuracy": classifier.score(test.texts, test.labels), "training_s": seconds, "epochs": epochs}
+
+
+def done(name: str) -> bool:
+    return any(Path(DEFAULT_DIRECTORY).glob(f"{name}-*.json"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=list(DATASETS))
+    parser.add_argument("--folds", type=int, nargs="+", default=list(range(FOLDS)), help="folds of the -cv sets")
+    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
+    parser.add_argument("--limit", type=int, default=None, help="keep N training texts per unit (smoke runs)")
+    parser.add_argument("--resume", action="store_true", help="skip the units that already have a result file")
+    parser.add_argument("--no-write", action="store_true", help="print the results, write no result file")
+    args = parser.parse_args()
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    for dataset in args.datasets:
+        language = LANGUAGE[dataset.removesuffix("-cv")]
+        for split, train, test in units(dataset, args.folds):
+            name = f"classifier_vs_linear_{dataset.replace('-', '_')}_{split}"
+            if args.resume and done(name):
+                print(f"{name}: done already, skipped")
+                continue
+            if args.limit is not None:  # both classes: the texts are shuffled by neither split, so take evenly
+                step = max(1, len(train.texts) // args.limit)
+                train = LabelledTexts(train.texts[::step][: args.limit], train.labels[::step][: args.limit])
+            started = time.perf_counter()
+            linear = linear_baseline(language, train, test)
+            print(f"{name}: TF-IDF + logistic regression {linear['test_accuracy']:.4f} ({linear['training_s']:.0f} s)")
+            recurrent = recurrent_defaults(language, train, test)
+            print(
+                f"{name}: train_text_classifier defaults {recurrent['test_accuracy']:.4f} "
+                f"({recurrent['training_s']:.0f} s, {recurrent['epochs']} epochs)"
+            )
+            per_10k = 10_000 / len(train.texts)
+            metrics = {
+                "test_accuracy": recurrent["test_accuracy"],
+                "linear_test_accuracy": linear["test_accuracy"],
+                "accuracy_difference_points": 100 * (recurrent["test_accuracy"] - linear["test_accuracy"]),
+                "training_seconds_per_10000_texts": recurrent["training_s"] * per_10k,
+                "linear_training_seconds_per_10000_texts": linear["training_s"] * per_10k,
+                "epochs": float(recurrent["epochs"] or 0),
+                "linear_c": linear["C"],
+                "train_texts": float(len(train.texts)),
+                "test_texts": float(len(test.texts)),
+            }
+            config = {
+                "dataset": dataset,
+                "split": split,
+                "language": language,
+                "recurrent": "train_text_classifier(texts, labels, language=...) with every other default",
+                "linear": {
+                    "tfidf": "char 1-3" if language == "zh" else "word 1-2",
+                    "min_df": 2,
+                    "sublinear_tf": True,
+                    "c_grid": list(C_GRID),
+                    "c_selection": "3-fold CV on train",
+                },
+                "folds": FOLDS if dataset.endswith("-cv") else None,
+                "threads": torch.get_num_threads(),
+                "limit": args.limit,
+            }
+            if args.no_write:
+                print(metrics)
+            else:
+                duration_s = time.perf_counter() - started
+                print(f"written: {write_result(name, metrics=metrics, config=config, duration_s=duration_s)}")
+
+
+if __name__ == "__main__":
+    main()
