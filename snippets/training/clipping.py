@@ -116,9 +116,8 @@ def make_model(seed=0):
 
 
 x, y = adding_problem(32, 40, seed=0)  # x: (32, 40, 2) values and markers, y: (32,)
-print(
-    "x", tuple(x.shape), "y", tuple(y.shape), "prediction", tuple(make_model()(x).shape)
-)
+model = make_model()
+print("x", tuple(x.shape), "y", tuple(y.shape), "prediction", tuple(model(x).shape))
 # --8<-- [end:task]
 
 
