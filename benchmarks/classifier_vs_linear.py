@@ -31,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import inspect
 import time
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,15 @@ def recurrent_defaults(language: str, train: LabelledTexts, test: LabelledTexts)
     return {"test_accuracy": classifier.score(test.texts, test.labels), "training_s": seconds, "epochs": epochs}
 
 
+def _defaults() -> dict[str, Any]:
+    """The default keyword arguments of ``train_text_classifier`` at the time of the run."""
+    return {
+        name: p.default
+        for name, p in inspect.signature(train_text_classifier).parameters.items()
+        if p.default is not inspect.Parameter.empty and name not in {"device", "progress"}
+    }
+
+
 def done(name: str) -> bool:
     return any(Path(DEFAULT_DIRECTORY).glob(f"{name}-*.json"))
 
@@ -157,6 +167,7 @@ def main() -> None:
                 "split": split,
                 "language": language,
                 "recurrent": "train_text_classifier(texts, labels, language=...) with every other default",
+                "recurrent_defaults": _defaults(),
                 "linear": {
                     "tfidf": "char 1-3" if language == "zh" else "word 1-2",
                     "min_df": 2,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -307,6 +308,72 @@ def _check_valid(valid: Any) -> tuple[list[str], list[Label]] | None:
     return texts, _check_labels("valid labels", valid[1], len(texts), "valid texts")
 
 
+def _check_training_settings(
+    epochs: object,
+    batch_size: object,
+    patience: object,
+    seed: object,
+    lr: object,
+    lr_decay: object,
+    weight_decay: object,
+    clip: object,
+) -> tuple[int, float, float, float, float | None]:
+    """Check the optimisation settings of :func:`train_text_classifier`; return seed, lr, lr_decay,
+    weight_decay and clip as numbers."""
+    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
+        check_int(name, value, minimum=1)
+    return (
+        check_int("seed", seed, minimum=0),
+        check_number("lr", lr, low=0.0, low_inclusive=False),
+        check_number("lr_decay", lr_decay, low=0.0, high=1.0, low_inclusive=False),
+        check_number("weight_decay", weight_decay, low=0.0),
+        None if clip is None else check_number("clip", clip, low=0.0, low_inclusive=False),
+    )
+
+
+def _hold_out(
+    texts: list[str], labels: list[Label], fraction: float, seed: object, progress: bool | None
+) -> tuple[list[str], list[Label], tuple[list[str], list[Label]] | None]:
+    """Split ``fraction`` of the texts of every class off as validation data, drawn with ``seed``.
+
+    Returns the training texts and labels and the held-out pair, or everything and ``None`` when some class
+    has a single text (nothing can be held out from it).
+    """
+    seed = check_int("seed", seed, minimum=0)
+    by_class: dict[Label, list[int]] = {}
+    for i, label in enumerate(labels):
+        by_class.setdefault(label, []).append(i)
+    if min(len(rows) for rows in by_class.values()) < 2:
+        _say(progress, "train_text_classifier: a class has a single text, so no validation texts are held out")
+        return texts, labels, None
+    generator = torch.Generator().manual_seed(seed)
+    held: list[int] = []
+    for label in sorted(by_class):  # type: ignore[type-var]
+        rows = by_class[label]
+        count = min(len(rows) - 1, max(1, round(fraction * len(rows))))
+        order = torch.randperm(len(rows), generator=generator).tolist()
+        held += [rows[j] for j in order[:count]]
+    chosen = set(held)
+    kept = [i for i in range(len(texts)) if i not in chosen]
+    held.sort()
+    _say(
+        progress,
+        f"train_text_classifier: {len(held):,} of {len(texts):,} texts ({fraction:.0%}, stratified) held out "
+        "to choose the epoch; pass valid=(texts, labels), or valid_fraction=0 to train on all",
+    )
+    return (
+        [texts[i] for i in kept],
+        [labels[i] for i in kept],
+        ([texts[i] for i in held], [labels[i] for i in held]),
+    )
+
+
+def _say(progress: bool | None, message: str) -> None:
+    """A line on stderr where the progress bar is shown (``progress=True``, or ``None`` on a terminal)."""
+    if progress or (progress is None and sys.stderr.isatty()):
+        print(message, file=sys.stderr)
+
+
 def _loader(sequences: list[list[int]], targets: list[int], batch_size: int, *, shuffle: bool, seed: int) -> DataLoader:
     data = EncodedTexts(sequences, targets)
     sampler = BucketBatchSampler(data.lengths, batch_size, shuffle=shuffle, seed=seed)
@@ -319,6 +386,7 @@ def train_text_classifier(
     *,
     language: str = "en",
     valid: tuple[Sequence[str], Sequence[Label]] | None = None,
+    valid_fraction: float = 0.1,
     zh_tokenizer: str = "word",
     rnn_type: str = "lstm",
     embedding_dim: int = 128,
@@ -360,9 +428,14 @@ def train_text_classifier(
         labels: N labels, all integers or all strings, with at least two distinct values.
         language: ``"en"`` (English tokeniser) or ``"zh"`` (Chinese, see ``zh_tokenizer``).
         valid: ``(texts, labels)`` (or a :class:`~rnn_guide.text.datasets.LabelledTexts`) to measure accuracy
-            on after every epoch. With it, the weights of the epoch with the best validation accuracy are
-            kept and training stops after ``patience`` epochs without improvement; without it, the weights
-            after the last epoch are kept.
+            on after every epoch. The weights of the epoch with the best validation accuracy are kept and
+            training stops after ``patience`` epochs without improvement.
+        valid_fraction: without ``valid``, this share of ``texts`` is held out as validation data, stratified
+            by label and drawn with ``seed`` (at least one text of each class, at least one left for training),
+            and the model trains on the rest: the epoch is chosen and training stops early on texts it never
+            trained on, as with ``valid``. The vocabulary is built from the training part only. The progress
+            output says how many texts were held out. ``0`` trains on every text and keeps the weights after
+            the last epoch (so does a data set with a class of a single text). Ignored when ``valid`` is given.
         zh_tokenizer: ``"word"`` (jieba words, default) or ``"char"`` (one token per character), for ``"zh"`` only.
         rnn_type: ``"rnn"``, ``"lstm"`` or ``"gru"``, see :class:`~rnn_guide.text.models.SequenceClassifier`
             (as are the next six).
@@ -408,19 +481,17 @@ def train_text_classifier(
     classes = sorted(set(labels))  # type: ignore[type-var]
     if len(classes) < 2:
         raise ValueError(f"labels must hold at least two classes, got only {classes[0]!r}")
+    valid_fraction = check_number("valid_fraction", valid_fraction, low=0.0, high=1.0, high_inclusive=False)
     checked_valid = _check_valid(valid)
+    if checked_valid is None and valid_fraction > 0:
+        texts, labels, checked_valid = _hold_out(texts, labels, valid_fraction, seed, progress)
     if checked_valid is not None:
         unseen = sorted(set(checked_valid[1]) - set(classes))  # type: ignore[type-var]
         if unseen:
             raise ValueError(f"valid labels must be classes seen in training {classes!r}, got also {unseen!r}")
-    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
-        check_int(name, value, minimum=1)
-    seed = check_int("seed", seed, minimum=0)
-    lr = check_number("lr", lr, low=0.0, low_inclusive=False)
-    lr_decay = check_number("lr_decay", lr_decay, low=0.0, high=1.0, low_inclusive=False)
-    weight_decay = check_number("weight_decay", weight_decay, low=0.0)
-    if clip is not None:
-        clip = check_number("clip", clip, low=0.0, low_inclusive=False)
+    seed, lr, lr_decay, weight_decay, clip = _check_training_settings(
+        epochs, batch_size, patience, seed, lr, lr_decay, weight_decay, clip
+    )
 
     token_lists = [tokenizer(t) for t in texts]
     vocab = Vocab.build(token_lists, min_freq=min_freq, max_size=max_vocab_size)

@@ -50,6 +50,7 @@ _HYPERPARAMETERS: tuple[tuple[str, Any, str], ...] = (
     ("lr", float, "Adam's learning rate in the first epoch"),
     ("lr_decay", float, "factor applied to the learning rate after every epoch (1: constant)"),
     ("patience", positive_int, "with validation data: epochs without improvement before stopping"),
+    ("valid_fraction", float, "without validation data: share of the training texts held out to choose the epoch"),
     ("seed", int, "random seed"),
 )
 
@@ -211,7 +212,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     train.add_argument("--language", choices=("en", "zh"), help="default: the data set's language, else en")
     train.add_argument("--zh-tokenizer", choices=("char", "word"), default="word", help="Chinese: jieba words or chars")
     train.add_argument("--valid-data", type=Path, help="validation file for --data (same columns)")
-    train.add_argument("--no-valid", action="store_true", help="do not validate on the data set's dev split")
+    train.add_argument(
+        "--no-valid",
+        action="store_true",
+        help="do not validate on the data set's dev split (hold out --valid-fraction of the training texts instead)",
+    )
     train.add_argument("--no-progress", action="store_true", help="hide the progress bar (shown in a terminal)")
     for name, kind, text in _HYPERPARAMETERS:
         train.add_argument("--" + name.replace("_", "-"), type=kind, default=None, help=f"{text} (default: library's)")
