@@ -26,12 +26,14 @@ Usage::
     python benchmarks/classifier_vs_linear.py --datasets chnsenticorp imdb --resume
     python benchmarks/classifier_vs_linear.py --datasets chnsenticorp-cv --folds 0 1 --resume
     python benchmarks/classifier_vs_linear.py --datasets chnsenticorp --limit 2000 --no-write   # a quick look
+    python benchmarks/classifier_vs_linear.py --datasets chnsenticorp --set valid_fraction=0.1 --tag holdout10
 """
 
 from __future__ import annotations
 
 import argparse
 import inspect
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -98,10 +100,13 @@ def _accuracy(model: Any, test: LabelledTexts) -> float:
     return sum(int(p == y) for p, y in zip(predicted, test.labels, strict=True)) / len(test.labels)
 
 
-def recurrent_defaults(language: str, train: LabelledTexts, test: LabelledTexts) -> dict[str, Any]:
-    """``train_text_classifier(texts, labels, language=...)`` with nothing else; test accuracy and times."""
+def recurrent_defaults(
+    language: str, train: LabelledTexts, test: LabelledTexts, overrides: dict[str, Any]
+) -> dict[str, Any]:
+    """``train_text_classifier(texts, labels, language=...)`` with nothing else (but ``--set``); test accuracy
+    and times."""
     started = time.perf_counter()
-    classifier = train_text_classifier(train.texts, train.labels, language=language)
+    classifier = train_text_classifier(train.texts, train.labels, language=language, **overrides)
     seconds = time.perf_counter() - started
     history = classifier.history
     epochs = len(history.train_loss) if history is not None else None
@@ -128,14 +133,32 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
     parser.add_argument("--limit", type=int, default=None, help="keep N training texts per unit (smoke runs)")
     parser.add_argument("--resume", action="store_true", help="skip the units that already have a result file")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a keyword argument of train_text_classifier other than its default (VALUE read as JSON if it parses); "
+        "repeatable; needs --tag",
+    )
+    parser.add_argument("--tag", default=None, help="appended to the result names of a run with --set")
     parser.add_argument("--no-write", action="store_true", help="print the results, write no result file")
     args = parser.parse_args()
     if args.threads is not None:
         torch.set_num_threads(args.threads)
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key.strip()] = value
+    if overrides and not args.tag:
+        parser.error("--set changes the defaults: name the run with --tag, so its results are not taken for theirs")
     for dataset in args.datasets:
         language = LANGUAGE[dataset.removesuffix("-cv")]
         for split, train, test in units(dataset, args.folds):
-            name = f"classifier_vs_linear_{dataset.replace('-', '_')}_{split}"
+            name = f"classifier_vs_linear_{dataset.replace('-', '_')}_{split}" + (f"_{args.tag}" if args.tag else "")
             if args.resume and done(name):
                 print(f"{name}: done already, skipped")
                 continue
@@ -145,7 +168,7 @@ def main() -> None:
             started = time.perf_counter()
             linear = linear_baseline(language, train, test)
             print(f"{name}: TF-IDF + logistic regression {linear['test_accuracy']:.4f} ({linear['training_s']:.0f} s)")
-            recurrent = recurrent_defaults(language, train, test)
+            recurrent = recurrent_defaults(language, train, test, overrides)
             print(
                 f"{name}: train_text_classifier defaults {recurrent['test_accuracy']:.4f} "
                 f"({recurrent['training_s']:.0f} s, {recurrent['epochs']} epochs)"
@@ -168,6 +191,7 @@ def main() -> None:
                 "language": language,
                 "recurrent": "train_text_classifier(texts, labels, language=...) with every other default",
                 "recurrent_defaults": _defaults(),
+                "overrides": overrides,
                 "linear": {
                     "tfidf": "char 1-3" if language == "zh" else "word 1-2",
                     "min_df": 2,

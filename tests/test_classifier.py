@@ -359,10 +359,14 @@ def test_command_line_train_evaluate_predict(tmp_path: Path, capsys) -> None:
     model = tmp_path / "model.pt"
     settings = [f"--{k.replace('_', '-')}={v}" for k, v in (FAST | {"epochs": 2}).items()]
     assert main(["train", "--data", str(data), "--out", str(model), "--no-progress", *settings]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == {"model": str(model), "epochs": 2}
+    held = tmp_path / "held.pt"
+    assert (
+        main(["train", "--data", str(data), "--out", str(held), "--no-progress", "--valid-fraction=0.1", *settings])
+        == 0
+    )
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    # no validation file: 10 % of the texts were held out to choose the epoch
-    assert summary["model"] == str(model) and summary["epochs"] in (1, 2) and summary["best_epoch"] in (1, 2)
-    assert 0 <= summary["best_valid_accuracy"] <= 1
+    assert summary["best_epoch"] in (1, 2) and 0 <= summary["best_valid_accuracy"] <= 1  # chosen on 10 % held out
     saved = TextClassifier.load(model)
     assert main(["evaluate", "--model", str(model), "--data", str(data)]) == 0
     assert json.loads(capsys.readouterr().out) == {"accuracy": saved.score(texts, labels), "texts": 40}
@@ -375,18 +379,19 @@ def test_command_line_train_evaluate_predict(tmp_path: Path, capsys) -> None:
 
 
 def test_without_valid_a_stratified_share_is_held_out_and_never_trained_on(capsys) -> None:
-    """No ``valid``: 10 % of each class is held out (drawn with the seed), the vocabulary comes from the rest,
-    the epoch is chosen on the held-out texts, and the progress output says so."""
+    """``valid_fraction=0.1`` without ``valid``: 10 % of each class is held out (drawn with the seed), the
+    vocabulary comes from the rest, the epoch is chosen on the held-out texts, and the progress output says so."""
     texts, labels = _reviews(60, seed=5)
     texts = [*texts, "zzzuniqueword zzzuniqueword", "zzzuniqueword zzzuniqueword"]
     labels = [*labels, "pos", "pos"]
-    clf = train_text_classifier(texts, labels, progress=True, **(FAST | {"epochs": 3, "min_freq": 1}))
+    settings = FAST | {"epochs": 3, "min_freq": 1, "valid_fraction": 0.1}
+    clf = train_text_classifier(texts, labels, progress=True, **settings)
     said = capsys.readouterr().err
     counts = {label: labels.count(label) for label in set(labels)}
     held = sum(max(1, round(0.1 * n)) for n in counts.values())
     assert f"{held:,} of {len(texts):,} texts (10%, stratified) held out" in said
     assert clf.history is not None and len(clf.history.metrics["accuracy"]) == clf.history.epochs
-    same = train_text_classifier(texts, labels, progress=False, **(FAST | {"epochs": 3, "min_freq": 1}))
+    same = train_text_classifier(texts, labels, progress=False, **settings)
     assert same.predict(texts) == clf.predict(texts)  # the same seed holds out the same texts
 
 
@@ -397,7 +402,8 @@ def test_held_out_texts_do_not_enter_the_vocabulary() -> None:
 
     texts = [f"common words word{i}" for i in range(20)]
     labels = ["a", "b"] * 10
-    clf = train_text_classifier(texts, labels, progress=False, **(FAST | {"epochs": 1, "min_freq": 1}))
+    settings = FAST | {"epochs": 1, "min_freq": 1, "valid_fraction": 0.1}
+    clf = train_text_classifier(texts, labels, progress=False, **settings)
     kept, _, held = _hold_out(texts, labels, 0.1, 0, False)  # the draw of the default seed
     assert held is not None and sorted(held[1]) == ["a", "b"]  # 10 % of each class of 10
     assert all(text.split()[-1] not in clf.vocab for text in held[0])
@@ -406,9 +412,9 @@ def test_held_out_texts_do_not_enter_the_vocabulary() -> None:
     assert _hold_out(["x", "y", "z"], ["a", "a", "b"], 0.1, 0, False)[2] is None
 
 
-def test_valid_fraction_zero_trains_on_every_text_and_keeps_the_last_epoch() -> None:
+def test_by_default_every_text_is_trained_on_and_the_last_epoch_kept() -> None:
     texts, labels = _reviews(30, seed=2)
-    clf = train_text_classifier(texts, labels, valid_fraction=0, progress=False, **(FAST | {"epochs": 2}))
+    clf = train_text_classifier(texts, labels, progress=False, **(FAST | {"epochs": 2}))
     assert clf.history is not None and clf.history.epochs == 2 and not clf.history.metrics.get("accuracy")
     with pytest.raises(ValueError, match="valid_fraction"):
         train_text_classifier(texts, labels, valid_fraction=1.0)

@@ -50,7 +50,11 @@ _HYPERPARAMETERS: tuple[tuple[str, Any, str], ...] = (
     ("lr", float, "Adam's learning rate in the first epoch"),
     ("lr_decay", float, "factor applied to the learning rate after every epoch (1: constant)"),
     ("patience", positive_int, "with validation data: epochs without improvement before stopping"),
-    ("valid_fraction", float, "without validation data: share of the training texts held out to choose the epoch"),
+    (
+        "valid_fraction",
+        float,
+        "without validation data: share of the training texts held out to choose the epoch (default 0)",
+    ),
     ("seed", int, "random seed"),
 )
 
