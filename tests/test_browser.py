@@ -16,8 +16,6 @@ import json
 import os
 import random
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -546,31 +544,10 @@ def test_calculator_emits_code_that_runs_and_matches_the_page(browser: Any, site
         assert printed["activation_bytes"] == item["activation_bytes"]
 
 
-_RUN_EACH_ALONE = """
-import contextlib, io, json, sys, traceback
-results = []
-for code in json.load(sys.stdin):
-    buffer, error = io.StringIO(), None
-    try:
-        with contextlib.redirect_stdout(buffer):
-            exec(compile(code, "<calculator>", "exec"), {"__name__": "__main__"})
-    except BaseException:
-        error = traceback.format_exc()
-    results.append([buffer.getvalue(), error])
-print(json.dumps(results))
-"""
-
-
 def _run_each_alone(codes: list[str]) -> list[tuple[str, str | None]]:
-    """Run each program in a namespace of its own, in one fresh interpreter: (what it printed, traceback)."""
-    import json
+    """Run each program as the suite runs a page's block alone (one fresh interpreter, a namespace and the
+    random state of a fresh start for each): (what it printed, traceback or None)."""
+    from support.snippets import run_sources_alone
 
-    completed = subprocess.run(
-        [sys.executable, "-W", "ignore", "-c", _RUN_EACH_ALONE],
-        input=json.dumps(codes),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return [(printed, error) for printed, error in json.loads(completed.stdout.splitlines()[-1])]
+    items = [{"path": "<calculator>", "section": str(i), "first_line": 1, "source": c} for i, c in enumerate(codes)]
+    return [(r["printed"], r["error"]) for r in run_sources_alone(items, timeout=300)]

@@ -27,6 +27,7 @@ import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .paths import ROOT, SNIPPETS
 
@@ -265,7 +266,6 @@ def run_sections_alone(
     ``files`` maps each file to the sections to run (None: all of them). Code outside
     sections does not run.
     """
-    import rnn_guide
 
     payload = []
     for path, names in files.items():
@@ -280,6 +280,20 @@ def run_sections_alone(
             payload.append(
                 {"path": str(path), "section": WHOLE_FILE, "first_line": 1, "source": source, "argv": [path.name]}
             )
+    runs: dict[Path, dict[str, AloneResult]] = {path: {} for path in files}
+    for r in run_sources_alone(payload, timeout=timeout):
+        runs[Path(r["path"])][r["section"]] = AloneResult(r["section"], r["printed"], r["error"])
+    return runs
+
+
+def run_sources_alone(items: list[dict[str, Any]], *, timeout: float = 1800) -> list[dict[str, Any]]:
+    """Run pieces of code each alone, in one fresh interpreter (``run_alone.py``), in an empty working folder.
+
+    ``items`` are ``{"path", "section", "first_line", "source"}`` (and optionally ``"argv"``); the result is one
+    ``{"path", "section", "printed", "error"}`` per item, in order (``error``: the traceback, or None).
+    """
+    import rnn_guide
+
     env = dict(os.environ)
     package_root = str(Path(rnn_guide.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
@@ -291,7 +305,7 @@ def run_sections_alone(
         result_file = Path(folder) / "results.json"
         completed = subprocess.run(
             [sys.executable, str(RUN_ALONE), str(result_file)],
-            input=json.dumps(payload),
+            input=json.dumps(items),
             cwd=work,
             env=env,
             capture_output=True,
@@ -302,11 +316,7 @@ def run_sections_alone(
             raise SnippetError(
                 f"the interpreter that runs sections alone failed ({completed.returncode}):\n{completed.stderr[-4000:]}"
             )
-        results = json.loads(result_file.read_text(encoding="utf-8"))
-    runs: dict[Path, dict[str, AloneResult]] = {path: {} for path in files}
-    for r in results:
-        runs[Path(r["path"])][r["section"]] = AloneResult(r["section"], r["printed"], r["error"])
-    return runs
+        return json.loads(result_file.read_text(encoding="utf-8"))
 
 
 def alone_problem(
