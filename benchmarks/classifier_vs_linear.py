@@ -162,7 +162,7 @@ def main() -> None:
             if args.resume and done(name):
                 print(f"{name}: done already, skipped")
                 continue
-            if args.limit is not None:  # both classes: the texts are shuffled by neither split, so take evenly
+            if args.limit is not None:  # every step-th text: files sorted by label keep both classes
                 step = max(1, len(train.texts) // args.limit)
                 train = LabelledTexts(train.texts[::step][: args.limit], train.labels[::step][: args.limit])
             started = time.perf_counter()
