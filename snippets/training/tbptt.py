@@ -208,7 +208,8 @@ from torch import nn
 from rnn_guide.gradients import saved_tensor_bytes
 from rnn_guide.plotting.memory import plot_bptt_memory
 
-torch.manual_seed(0)  # set-up: the measurement above (saved_bytes is in the package)
+# set-up: the measurement above, with the package's saved_tensor_bytes
+torch.manual_seed(0)
 lstm = nn.LSTM(input_size=8, hidden_size=64)
 batch, k = 16, 50
 h, c = torch.zeros(1, batch, 64), torch.zeros(1, batch, 64)
@@ -231,7 +232,8 @@ from torch import nn
 from rnn_guide.gradients import saved_tensor_bytes
 from rnn_guide.plotting.memory import plot_bptt_memory
 
-torch.manual_seed(0)  # set-up: the measurement above (saved_bytes is in the package)
+# set-up: the measurement above, with the package's saved_tensor_bytes
+torch.manual_seed(0)
 lstm = nn.LSTM(input_size=8, hidden_size=64)
 batch, k = 16, 50
 h, c = torch.zeros(1, batch, 64), torch.zeros(1, batch, 64)
