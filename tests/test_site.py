@@ -149,3 +149,15 @@ def test_jieba_dictionary_covers_the_glossary() -> None:
     words = [word for term in terms for word in re.findall(r"[\u4e00-\u9fff]+", term)]
     missing = [word for word in words if word not in dictionary]
     assert not missing, f"glossary terms missing from hooks/jieba_user_dict.txt (search would split them): {missing}"
+
+
+def test_docstring_roles_are_rendered_on_the_api_page(build: Build) -> None:
+    """No Sphinx role (``:math:``, ``:class:``, ``.. math::``) is left as text on the API reference: math is
+    handed to KaTeX, references are code linked to their entry."""
+    for prefix in ("", "zh/"):
+        html = (build.site / prefix / "api" / "index.html").read_text(encoding="utf-8")
+        text = re.sub(r"<[^>]+>", "", html)
+        left = sorted(set(re.findall(r":(?:math|class|func|meth|attr|mod|data|exc):\w*|\.\. math::", text)))
+        assert not left, f"/{prefix}api/ shows docstring roles as text: {left}"
+        assert html.count('class="arithmatex"') > 50
+        assert '<a href="#rnn_guide.gradients.gradient_norms_through_time"><code>' in html
