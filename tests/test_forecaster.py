@@ -302,3 +302,93 @@ def test_predict_rejects_bad_history() -> None:
         forecaster.predict(np.ones((10, 2)))
     with pytest.raises(ValueError, match="steps must be a positive integer"):
         forecaster.predict(np.ones(10), steps=0)
+
+
+# ---------------------------------------------------------------- linear skip
+
+
+@pytest.mark.parametrize("normalization", ["none", "mean", "last"])
+@pytest.mark.parametrize("channel_independent", [False, True])
+@pytest.mark.parametrize("segment", [False, True], ids=["sequence", "segment"])
+def test_init_linear_skip_starts_from_the_least_squares_forecast(
+    normalization: str, channel_independent: bool, segment: bool
+) -> None:
+    torch.manual_seed(0)
+    lookback, horizon, channels = 6, 3, 2
+    common = {"normalization": normalization, "channel_independent": channel_independent, "linear_skip": True}
+    if segment:
+        model = SegmentRecurrentForecaster(channels, lookback, horizon, segment_length=3, d_model=4, **common)
+    else:
+        model = SequenceForecaster(channels, horizon, hidden_size=5, lookback=lookback, **common)
+    x = torch.randn(200, lookback, channels, dtype=torch.float64).cumsum(1)
+    y = torch.randn(200, horizon, channels, dtype=torch.float64)
+    model.double().init_linear_skip(x, y, ridge=0.0)
+    # the reference fit: numpy least squares on the normalised windows of every channel, pooled
+    shift = {"none": 0.0, "mean": x.mean(1, keepdim=True), "last": x[:, -1:]}[normalization]
+    z, t = (x - shift).transpose(1, 2).reshape(-1, lookback), (y - shift).transpose(1, 2).reshape(-1, horizon)
+    design = np.concatenate([z.numpy(), np.ones((len(z), 1))], axis=1)
+    solution = np.linalg.lstsq(design, t.numpy(), rcond=None)[0]
+    expected = (z.numpy() @ solution[:-1] + solution[-1]).reshape(200, channels, horizon).transpose(0, 2, 1)
+    expected = expected + (shift.numpy() if normalization != "none" else 0.0)
+    with torch.no_grad():
+        np.testing.assert_allclose(model(x).numpy(), expected, atol=1e-8)
+    output = model.head[1] if segment else model.head
+    assert not output.weight.any() and not output.bias.any()
+
+
+def test_linear_skip_needs_lookback_and_a_window_of_that_length() -> None:
+    with pytest.raises(ValueError, match="linear_skip=True needs lookback"):
+        SequenceForecaster(1, 3, linear_skip=True)
+    model = SequenceForecaster(1, 3, linear_skip=True, lookback=6)
+    with pytest.raises(ValueError, match="lookback=6 time steps"):
+        model(torch.randn(2, 5, 1))
+    with pytest.raises(RuntimeError, match="linear_skip=True"):
+        SequenceForecaster(1, 3).init_linear_skip(torch.randn(2, 6, 1), torch.randn(2, 3, 1))
+    with pytest.raises(ValueError, match=r"y must have shape \(N, H, C\) = \(2, 3, 1\)"):
+        model.init_linear_skip(torch.randn(2, 6, 1), torch.randn(2, 4, 1))
+    with pytest.raises(TypeError, match="linear_skip must be True or False"):
+        SegmentRecurrentForecaster(1, 8, 3, segment_length=4, d_model=8, linear_skip=1)  # type: ignore[arg-type]
+
+
+def test_train_forecaster_with_linear_skip_fits_before_training_and_round_trips(tmp_path: Path) -> None:
+    series = seasonal_series(96)
+    untrained = train_forecaster(series, lookback=12, horizon=6, linear_skip=True, **(FAST | {"epochs": 1, "lr": 1e-9}))
+    # an almost zero learning rate leaves the least-squares start: the forecast is the linear one
+    scaled = untrained.scaler.transform(series[: untrained.settings["train_rows"]])
+    windows = np.lib.stride_tricks.sliding_window_view(scaled, 18)
+    shift = windows[:, :12].mean(1, keepdims=True)  # the default "mean" normalisation
+    design = np.concatenate([windows[:, :12] - shift, np.ones((len(windows), 1))], axis=1)
+    gram = design.T @ design
+    gram[:12, :12] += 1e-3 * np.mean(design[:, :12] ** 2) * len(design) * np.eye(12)  # the default ridge
+    solution = np.linalg.lstsq(gram, design.T @ (windows[:, 12:] - shift), rcond=None)[0]
+    last = scaled[-12:]
+    linear = (last - last.mean()) @ solution[:-1] + solution[-1] + last.mean()
+    predicted = untrained.scaler.transform(untrained.predict(series[: untrained.settings["train_rows"]]))
+    np.testing.assert_allclose(predicted, linear, atol=1e-4)
+    assert untrained.settings["linear_skip"] is True
+
+    for model in ("sequence", "segment"):
+        trained = train_forecaster(series, lookback=12, horizon=6, model=model, linear_skip=True, **FAST)
+        assert trained.model.skip is not None
+        path = tmp_path / f"{model}.pt"
+        trained.save(path)
+        loaded = Forecaster.load(path)
+        np.testing.assert_array_equal(loaded.predict(series, steps=9), trained.predict(series, steps=9))
+
+
+def test_the_linear_start_competes_as_epoch_zero() -> None:
+    series = seasonal_series(160, noise=0.2)
+    common = {"lookback": 12, "horizon": 4, "hidden_size": 8, "batch_size": 16, "progress": False, "seed": 0}
+    start = train_forecaster(series, **common, epochs=1, lr=1e-12)
+    # a learning rate far too high ruins every epoch, so the least-squares start is kept
+    ruined = train_forecaster(series, **common, epochs=3, lr=50.0, clip=None, weight_decay=0.0)
+    assert ruined.settings["kept_linear_start"] is True
+    assert ruined.settings["linear_start_valid_loss"] < min(ruined.history.valid_loss)
+    np.testing.assert_allclose(ruined.predict(series), start.predict(series), rtol=1e-6)
+    # a square wave is not linear in its past: training beats the linear start and is kept
+    square = np.sign(np.sin(2 * np.pi * np.arange(200) / 10 + 0.3)) + 0.01 * np.arange(200)
+    trained = train_forecaster(square, **(common | {"hidden_size": 16}), epochs=30, lr=1e-2)
+    assert trained.settings["kept_linear_start"] is False
+    assert min(trained.history.valid_loss) < trained.settings["linear_start_valid_loss"]
+    # without validation there is nothing to compare, and nothing is recorded
+    assert train_forecaster(series, **common, epochs=1, valid_fraction=0.0).settings["linear_start_valid_loss"] is None

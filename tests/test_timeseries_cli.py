@@ -14,6 +14,7 @@ from support.bad_inputs import assert_one_line_error
 
 from rnn_guide import cli
 from rnn_guide.cli_forecast import add_parser, main
+from rnn_guide.forecaster import Forecaster
 
 torch.set_num_threads(1)
 
@@ -178,3 +179,14 @@ def test_missing_file_from_the_shell_is_one_line(tmp_path: Path) -> None:
     result = run_module(*arguments.split())
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_linear_skip_and_weight_decay_flags_reach_the_forecaster(csv_file: Path, tmp_path: Path) -> None:
+    common = ["forecast", "train", "--data", str(csv_file), "--column", "value", "--lookback", "12", "--horizon", "6"]
+    fast = ["--epochs", "2", "--hidden-size", "8", "--no-progress"]
+    for flags, skip, decay in (([], True, 1e-4), (["--no-linear-skip", "--weight-decay", "0"], False, 0.0)):
+        out = tmp_path / f"{skip}.pt"
+        assert main([*common, *fast, *flags, "--out", str(out)]) == 0
+        loaded = Forecaster.load(out)
+        assert loaded.settings["linear_skip"] is skip and loaded.settings["weight_decay"] == decay
+        assert (loaded.model.skip is not None) is skip

@@ -92,11 +92,13 @@ def _train(args: argparse.Namespace) -> int:
         normalization=args.normalization,
         channel_independent=args.channel_independent,
         segment_length=args.segment_length,
+        linear_skip=args.linear_skip,
         scaling=args.scaling,
         loss=args.loss,
         epochs=args.epochs,
         batch_size=args.batch_size,
         lr=args.lr,
+        weight_decay=args.weight_decay,
         patience=args.patience,
         seed=args.seed,
         device=args.device,
@@ -166,11 +168,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     train.add_argument("--normalization", choices=InstanceNormalization.MODES, default="mean")
     train.add_argument("--channel-independent", action="store_true")
     train.add_argument("--segment-length", type=positive_int, default=None)
+    train.add_argument(
+        "--linear-skip",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="add a least-squares linear autoregression to the network's output (default: on)",
+    )
     train.add_argument("--scaling", choices=("standard", "log", "none"), default="standard")
     train.add_argument("--loss", choices=sorted(LOSSES), default="mse")
     train.add_argument("--epochs", type=positive_int, default=100)
     train.add_argument("--batch-size", type=positive_int, default=32)
     train.add_argument("--lr", type=float, default=3e-3, help="Adam's learning rate")
+    train.add_argument("--weight-decay", type=float, default=1e-4, help="Adam's L2 penalty (not on the linear skip)")
     train.add_argument("--patience", type=positive_int, default=20)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", default=None, help="cpu, cuda, mps (default: automatic)")

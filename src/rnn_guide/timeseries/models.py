@@ -101,6 +101,7 @@ class WindowForecaster(nn.Module):
     input_size: int
     horizon: int
     config: dict[str, Any]
+    skip: nn.Linear | None
 
     def _check_input(self, x: Any, lookback: int | None = None) -> None:
         check_tensor("x", x, ndim=3)
@@ -141,6 +142,58 @@ class WindowForecaster(nn.Module):
                 window = torch.cat([window, block], dim=1)[:, -x.shape[1] :]
         return torch.cat(blocks, dim=1)[:, :steps]
 
+    def _output_layer(self) -> nn.Linear:
+        """The last linear layer of the recurrent path (zeroed by :meth:`init_linear_skip`)."""
+        raise NotImplementedError
+
+    def _add_skip(self, y: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """``y + A z + a`` per channel: forecast :math:`(N, H, C)`, normalised window :math:`(N, L, C)`."""
+        if self.skip is None:
+            return y
+        return y + self.skip(z.transpose(1, 2)).transpose(1, 2)  # (N, C, L) -> (N, C, H) -> (N, H, C)
+
+    @torch.no_grad()
+    def init_linear_skip(self, x: torch.Tensor, y: torch.Tensor, *, ridge: float = 1e-3) -> None:
+        r"""Fit the linear skip by ridge least squares on windows ``x`` and targets ``y``; zero the output layer.
+
+        Each channel of each window is one sample: the normalised window (as :meth:`forward` sees it)
+        against the target normalised with the window's statistics. Afterwards the model's output is the
+        linear forecast alone, :math:`A\, x + a`, until training moves the output layer away from zero.
+
+        Args:
+            x: training windows :math:`(N, L, C)`.
+            y: their targets :math:`(N, H, C)`.
+            ridge: L2 penalty on :math:`A` (not on :math:`a`), relative to the mean squared input.
+
+        Raises:
+            RuntimeError: if the model was built without ``linear_skip``.
+            ValueError: if the shapes do not match the model.
+        """
+        if self.skip is None:
+            raise RuntimeError("init_linear_skip needs a model built with linear_skip=True")
+        self._check_input(x, self.lookback)
+        check_tensor("y", y, ndim=3)
+        if y.shape != (x.shape[0], self.horizon, self.input_size):
+            raise ValueError(
+                f"y must have shape (N, H, C) = {(x.shape[0], self.horizon, self.input_size)}, got {tuple(y.shape)}"
+            )
+        check_number("ridge", ridge, low=0.0)
+        z, (shift, scale) = self.norm.normalize(x.double())
+        target = (y.double() - shift) / scale
+        inputs = z.transpose(1, 2).reshape(-1, x.shape[1])  # (N*C, L)
+        outputs = target.transpose(1, 2).reshape(-1, self.horizon)  # (N*C, H)
+        design = torch.cat([inputs, torch.ones_like(inputs[:, :1])], dim=1)
+        gram = design.T @ design
+        penalty = ridge * inputs.pow(2).mean() * len(inputs)
+        gram[:-1, :-1] += penalty * torch.eye(x.shape[1], dtype=gram.dtype)
+        # an SVD solve that drops null directions: with "mean" normalisation the window's values sum to 0
+        solution = torch.linalg.lstsq(gram, design.T @ outputs, rcond=1e-12, driver="gelsd").solution  # (L + 1, H)
+        self.skip.weight.copy_(solution[:-1].T.to(self.skip.weight.dtype))
+        self.skip.bias.copy_(solution[-1].to(self.skip.bias.dtype))
+        output = self._output_layer()
+        output.weight.zero_()
+        output.bias.zero_()
+
 
 def _check_rnn_type(rnn_type: str) -> type[nn.Module]:
     check_choice("rnn_type", rnn_type, tuple(_RNN_TYPES))
@@ -157,6 +210,16 @@ class SequenceForecaster(WindowForecaster):
 
     (after :class:`InstanceNormalization` of the window, undone on the output).
 
+    With ``linear_skip=True`` a linear map of the (normalised) window is added to the head's output,
+    the same map for every channel, and the recurrent part learns what the linear autoregression misses:
+
+    .. math::
+
+        \hat y_{L+1:L+H, c} = A\, x_{1:L, c} + a + W h_L + b
+
+    :meth:`init_linear_skip` sets :math:`A, a` to the least-squares fit on training windows and zeroes the
+    head, so training starts from the linear forecast (residual learning on top of a linear model).
+
     Args:
         input_size: number of channels ``C`` (input and output).
         horizon: number of rows ``H`` predicted per forward pass.
@@ -168,9 +231,11 @@ class SequenceForecaster(WindowForecaster):
             ``"standard"``.
         channel_independent: run one univariate encoder over every channel separately (weights shared),
             instead of one encoder over all ``C`` channels at once.
+        linear_skip: add the linear map of the window described above.
+        lookback: window length ``L``; required with ``linear_skip`` (the map reads exactly ``L`` rows).
 
     Shape:
-        - Input: :math:`(N, L, C)` for any ``L >= 1``.
+        - Input: :math:`(N, L, C)` for any ``L >= 1`` (``L = lookback`` with ``linear_skip``).
         - Output: :math:`(N, H, C)`.
     """
 
@@ -185,10 +250,17 @@ class SequenceForecaster(WindowForecaster):
         dropout: float = 0.0,
         normalization: str = "last",
         channel_independent: bool = False,
+        linear_skip: bool = False,
+        lookback: int | None = None,
     ) -> None:
         super().__init__()
         input_size = check_int("input_size", input_size, minimum=1)
         horizon = check_int("horizon", horizon, minimum=1)
+        if not isinstance(linear_skip, bool):
+            raise TypeError(f"linear_skip must be True or False, got {linear_skip!r}")
+        lookback = check_int("lookback", lookback, minimum=1, allow_none=True)
+        if linear_skip and lookback is None:
+            raise ValueError("linear_skip=True needs lookback, the window length the linear map reads")
         hidden_size = check_int("hidden_size", hidden_size, minimum=1)
         num_layers = check_int("num_layers", num_layers, minimum=1)
         rnn_class = _check_rnn_type(rnn_type)
@@ -203,8 +275,11 @@ class SequenceForecaster(WindowForecaster):
             "normalization": normalization,
             "channel_independent": bool(channel_independent),
         }
+        if linear_skip:
+            self.config.update(linear_skip=True, lookback=lookback)
         self.input_size = input_size
         self.horizon = horizon
+        self.lookback = lookback
         self.channel_independent = bool(channel_independent)
         channels = 1 if self.channel_independent else input_size
         self.norm = InstanceNormalization(normalization)
@@ -217,18 +292,21 @@ class SequenceForecaster(WindowForecaster):
         )
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size, horizon * channels)
+        self.skip = nn.Linear(lookback, horizon) if linear_skip and lookback is not None else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Forecast the next ``horizon`` rows: :math:`(N, L, C) \\to (N, H, C)`."""
-        self._check_input(x)
+        self._check_input(x, self.lookback if self.skip is not None else None)
         n, length, c = x.shape
         z, stats = self.norm.normalize(x)
-        if self.channel_independent:
-            z = z.permute(0, 2, 1).reshape(n * c, length, 1)
-        out, _ = self.encoder(z)
+        sequences = z.permute(0, 2, 1).reshape(n * c, length, 1) if self.channel_independent else z
+        out, _ = self.encoder(sequences)
         y = self.head(self.dropout(out[:, -1]))
         y = y.view(n, c, self.horizon).permute(0, 2, 1) if self.channel_independent else y.view(n, self.horizon, c)
-        return self.norm.denormalize(y, stats)
+        return self.norm.denormalize(self._add_skip(y, z), stats)
+
+    def _output_layer(self) -> nn.Linear:
+        return self.head
 
 
 class SegmentRecurrentForecaster(WindowForecaster):
@@ -256,6 +334,8 @@ class SegmentRecurrentForecaster(WindowForecaster):
         channel_independent: model each channel as its own univariate series with shared weights
             (SegRNN's default); otherwise a segment holds all ``C`` channels, ``w * C`` values.
         channel_embedding: add a channel embedding to the decoder input (channel-independent mode only).
+        linear_skip: add a linear map of the normalised window, shared by the channels, to the output
+            (as in :class:`SequenceForecaster`; :meth:`init_linear_skip` fits it by least squares).
 
     Shape:
         - Input: :math:`(N, L, C)` with ``L = lookback``.
@@ -275,8 +355,11 @@ class SegmentRecurrentForecaster(WindowForecaster):
         normalization: str = "last",
         channel_independent: bool = True,
         channel_embedding: bool = True,
+        linear_skip: bool = False,
     ) -> None:
         super().__init__()
+        if not isinstance(linear_skip, bool):
+            raise TypeError(f"linear_skip must be True or False, got {linear_skip!r}")
         input_size = check_int("input_size", input_size, minimum=1)
         lookback = check_int("lookback", lookback, minimum=1)
         horizon = check_int("horizon", horizon, minimum=1)
@@ -301,6 +384,8 @@ class SegmentRecurrentForecaster(WindowForecaster):
             "channel_independent": bool(channel_independent),
             "channel_embedding": bool(channel_embedding),
         }
+        if linear_skip:
+            self.config["linear_skip"] = True
         self.input_size, self.lookback, self.horizon = input_size, lookback, horizon
         self.segment_length, self.d_model = segment_length, d_model
         self.channel_independent = bool(channel_independent)
@@ -317,6 +402,7 @@ class SegmentRecurrentForecaster(WindowForecaster):
             self.position_embedding = nn.Parameter(torch.randn(self.segments_out, d_model))
             self.register_parameter("channel_embedding", None)
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(d_model, values_per_segment))
+        self.skip = nn.Linear(lookback, horizon) if linear_skip else None
 
     def _decoder_inputs(self, batch: int) -> torch.Tensor:
         """Position (and channel) embeddings, one row per (batch item, channel, output segment)."""
@@ -357,7 +443,10 @@ class SegmentRecurrentForecaster(WindowForecaster):
             y = values.view(n, c, m * w)[:, :, : self.horizon].permute(0, 2, 1)
         else:
             y = values.view(n, m * w, c)[:, : self.horizon]
-        return self.norm.denormalize(y, stats)
+        return self.norm.denormalize(self._add_skip(y, z), stats)
+
+    def _output_layer(self) -> nn.Linear:
+        return self.head[1]
 
 
 FORECASTER_MODELS: dict[str, type[WindowForecaster]] = {
