@@ -358,16 +358,16 @@ def test_command_line_train_evaluate_predict(tmp_path: Path, capsys) -> None:
         writer.writerows(zip(texts, labels, strict=True))
     model = tmp_path / "model.pt"
     settings = [f"--{k.replace('_', '-')}={v}" for k, v in (FAST | {"epochs": 2}).items()]
-    assert main(["train", "--data", str(data), "--out", str(model), "--no-progress", *settings]) == 0
+    alone = ["--valid-fraction=0", "--no-linear-ngrams"]
+    assert main(["train", "--data", str(data), "--out", str(model), "--no-progress", *alone, *settings]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == {"model": str(model), "epochs": 2}
     held = tmp_path / "held.pt"
-    assert (
-        main(["train", "--data", str(data), "--out", str(held), "--no-progress", "--valid-fraction=0.1", *settings])
-        == 0
-    )
+    assert main(["train", "--data", str(data), "--out", str(held), "--no-progress", *settings]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["best_epoch"] in (1, 2) and 0 <= summary["best_valid_accuracy"] <= 1  # chosen on 10 % held out
+    assert TextClassifier.load(held).linear is not None  # the defaults: holdout and the linear n-gram part
     saved = TextClassifier.load(model)
+    assert saved.linear is None
     assert main(["evaluate", "--model", str(model), "--data", str(data)]) == 0
     assert json.loads(capsys.readouterr().out) == {"accuracy": saved.score(texts, labels), "texts": 40}
     assert main(["predict", "--model", str(model), "loved it, superb", "dull", "--json"]) == 0
@@ -412,9 +412,11 @@ def test_held_out_texts_do_not_enter_the_vocabulary() -> None:
     assert _hold_out(["x", "y", "z"], ["a", "a", "b"], 0.1, 0, False)[2] is None
 
 
-def test_by_default_every_text_is_trained_on_and_the_last_epoch_kept() -> None:
+def test_by_default_ten_percent_is_held_out_and_zero_trains_on_every_text() -> None:
     texts, labels = _reviews(30, seed=2)
     clf = train_text_classifier(texts, labels, progress=False, **(FAST | {"epochs": 2}))
-    assert clf.history is not None and clf.history.epochs == 2 and not clf.history.metrics.get("accuracy")
+    assert clf.history is not None and len(clf.history.metrics["accuracy"]) == clf.history.epochs
+    every = train_text_classifier(texts, labels, valid_fraction=0, progress=False, **(FAST | {"epochs": 2}))
+    assert every.history is not None and every.history.epochs == 2 and not every.history.metrics.get("accuracy")
     with pytest.raises(ValueError, match="valid_fraction"):
         train_text_classifier(texts, labels, valid_fraction=1.0)

@@ -28,6 +28,7 @@ from rnn_guide.checkpoints import load_checkpoint, save_checkpoint
 from rnn_guide.devices import seed_everything
 from rnn_guide.history import History
 from rnn_guide.text.batching import BucketBatchSampler, EncodedTexts, collate_padded
+from rnn_guide.text.linear import NgramLogisticRegression
 from rnn_guide.text.models import SequenceClassifier
 from rnn_guide.text.tokenize import Tokenizer
 from rnn_guide.text.vocab import TRUNCATIONS, Vocab, encode
@@ -120,6 +121,8 @@ class TextClassifier:
         max_length: the most tokens per text (longer texts are truncated), or ``None``.
         truncation: ``"head"``, ``"tail"`` or ``"head+tail"`` (see :func:`rnn_guide.text.vocab.encode`).
         history: the training :class:`~rnn_guide.history.History`, if known.
+        linear: a fitted :class:`~rnn_guide.text.linear.NgramLogisticRegression` whose logits are added to
+            the network's (``train_text_classifier(linear_ngrams=True)``), or ``None``.
 
     Attributes:
         classes: the labels, column ``j`` of :meth:`predict_proba` belongs to ``classes[j]``.
@@ -135,6 +138,7 @@ class TextClassifier:
         max_length: int | None = 400,
         truncation: str = "head+tail",
         history: History | None = None,
+        linear: NgramLogisticRegression | None = None,
     ) -> None:
         if not isinstance(model, SequenceClassifier):
             raise TypeError(f"model must be a SequenceClassifier, got {describe(model)}")
@@ -152,6 +156,11 @@ class TextClassifier:
             raise ValueError(f"vocab must have the model's vocab_size={model.config['vocab_size']}, got {len(vocab)}")
         max_length = check_int("max_length", max_length, minimum=1, allow_none=True)
         check_choice("truncation", truncation, TRUNCATIONS)
+        if linear is not None and (
+            not isinstance(linear, NgramLogisticRegression) or linear.config["num_classes"] != len(classes)
+        ):
+            raise ValueError(f"linear must be an NgramLogisticRegression with {len(classes)} classes, got {linear!r}")
+        self.linear = linear
         self.model = model
         self.vocab = vocab
         self.tokenizer = tokenizer
@@ -165,7 +174,7 @@ class TextClassifier:
         return (
             f"TextClassifier(language={self.tokenizer.language!r}, classes={self.classes!r}, "
             f"vocab_size={len(self.vocab)}, rnn_type={c['rnn_type']!r}, hidden_size={c['hidden_size']}, "
-            f"bidirectional={c['bidirectional']}, pooling={c['pooling']!r})"
+            f"bidirectional={c['bidirectional']}, pooling={c['pooling']!r}, linear_ngrams={self.linear is not None})"
         )
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
@@ -198,9 +207,12 @@ class TextClassifier:
         loader = DataLoader(data, batch_sampler=sampler, collate_fn=collate_padded)
         logits = predict(self.model, loader, batch_to_device=functools.partial(move_to_device, keep_on_cpu=(1,)))
         order = torch.tensor([i for batch in sampler for i in batch])
-        probabilities = torch.empty_like(logits)
-        probabilities[order] = torch.softmax(logits.float(), dim=1)
-        return probabilities.numpy()
+        in_order = torch.empty_like(logits, dtype=torch.float32)
+        in_order[order] = logits.float()
+        if self.linear is not None:
+            with torch.no_grad():
+                in_order += self.linear(texts).float().cpu()
+        return torch.softmax(in_order, dim=1).numpy()
 
     def predict(self, texts: Sequence[str], *, batch_size: int = 256) -> list[Label]:
         """The most probable label of each text, as given in training (integers or strings).
@@ -244,6 +256,9 @@ class TextClassifier:
             "max_length": self.max_length,
             "truncation": self.truncation,
         }
+        if self.linear is not None:
+            config = {**self.linear.config, "buckets": self.linear.buckets}
+            extra["linear"] = {"config": config, "state": self.linear.state_dict()}
         epochs = self.history.epochs if self.history is not None else 0
         return save_checkpoint(
             path, model=self.model, epoch=epochs, config=dict(self.model.config), history=self.history, extra=extra
@@ -279,6 +294,11 @@ class TextClassifier:
         except RuntimeError as error:
             raise ValueError(f"the weights in {str(path)!r} do not fit its configuration: {error}") from None
         model.to(device).eval()
+        linear = None
+        if "linear" in extra:
+            linear = NgramLogisticRegression(**extra["linear"]["config"])
+            linear.load_state_dict(extra["linear"]["state"])
+            linear.to(device)
         return cls(
             model,
             Vocab.from_dict(extra["vocab"]),
@@ -287,6 +307,7 @@ class TextClassifier:
             max_length=extra["max_length"],
             truncation=extra["truncation"],
             history=checkpoint.history,
+            linear=linear,
         )
 
 
@@ -374,10 +395,211 @@ def _say(progress: bool | None, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def _loader(sequences: list[list[int]], targets: list[int], batch_size: int, *, shuffle: bool, seed: int) -> DataLoader:
-    data = EncodedTexts(sequences, targets)
+#: The L2 penalties of the linear n-gram part tried on the validation texts (the first on a tie).
+LINEAR_L2_GRID: tuple[float, ...] = (1e-4, 3e-5, 1e-5, 3e-6)
+#: The penalty used when there are no validation texts to choose one.
+LINEAR_L2_DEFAULT = 3e-5
+_LINEAR_FOLDS = 5
+
+
+def _fit_linear_part(
+    texts: list[str],
+    targets: list[int],
+    valid: tuple[list[str], list[int]] | None,
+    *,
+    num_classes: int,
+    language: str,
+    seed: int,
+    progress: bool | None,
+) -> tuple[NgramLogisticRegression, Tensor, Tensor | None]:
+    """Fit the n-gram logistic regression; return it, out-of-fold logits (N, C) of the training texts and
+    its logits of the validation texts.
+
+    The penalty is chosen on the validation texts (:data:`LINEAR_L2_GRID`), else :data:`LINEAR_L2_DEFAULT`.
+    Each training text's logits come from a model fitted on the other folds, so they are as confident as
+    the logits of a new text, and the network learns to correct them, not to trust over-fitted ones. Once
+    the penalty is chosen, the returned model is fitted on the training and validation texts together.
+    """
+    linear = NgramLogisticRegression(num_classes, language).fit_idf(texts)
+    x, y = linear.features(texts), torch.tensor(targets)
+    valid_logits, chosen, scores = None, LINEAR_L2_DEFAULT, {}
+    if valid is not None:
+        valid_x, valid_y = linear.features(valid[0]), torch.tensor(valid[1])
+        fitted = {}
+        for i, l2 in enumerate(LINEAR_L2_GRID):  # a path of falling penalties, each fit starting from the last
+            linear.fit(x, y, l2=l2, warm_start=i > 0)
+            with torch.no_grad():
+                scores[l2] = float((linear.logits_of(valid_x).argmax(1) == valid_y).float().mean())
+            fitted[l2] = {k: v.clone() for k, v in linear.state_dict().items()}
+        chosen = max(LINEAR_L2_GRID, key=lambda l2: scores[l2])
+        linear.load_state_dict(fitted[chosen])
+        with torch.no_grad():
+            valid_logits = linear.logits_of(valid_x)
+    else:
+        linear.fit(x, y, l2=chosen)
+    final = {k: v.clone() for k, v in linear.state_dict().items()}
+    folds = torch.randperm(len(texts), generator=torch.Generator().manual_seed(seed)) % _LINEAR_FOLDS
+    out_of_fold = torch.zeros(len(texts), num_classes)
+    for fold in range(_LINEAR_FOLDS):
+        held = folds == fold
+        linear.load_state_dict(final)
+        linear.fit(_sparse_rows(x, ~held), y[~held], l2=chosen, warm_start=True)
+        with torch.no_grad():
+            out_of_fold[held] = linear.logits_of(_sparse_rows(x, held)).cpu()
+    linear.load_state_dict(final)
+    if valid is not None:  # the penalty is chosen: fit the linear part once more, on every text
+        linear.fit(_sparse_stack(x, valid_x), torch.cat([y, valid_y]), l2=chosen, warm_start=True)
+    accuracy = ", ".join(f"{l2:g}: {a:.1%}" for l2, a in scores.items())
+    _say(
+        progress,
+        f"train_text_classifier: linear n-gram part fitted, L2 {chosen:g}" + (f" ({accuracy})" if scores else ""),
+    )
+    return linear, out_of_fold, valid_logits
+
+
+def _zero_output_layer(model: SequenceClassifier) -> None:
+    with torch.no_grad():
+        model.head.weight.zero_()
+        model.head.bias.zero_()
+
+
+def _keep_the_better_start(
+    classifier: TextClassifier, valid_offsets: Tensor, valid_targets: list[int], progress: bool | None
+) -> None:
+    """Epoch 0 of early stopping: if the linear part alone is at least as accurate on the validation texts as
+    the best epoch, set the network's output layer back to zero (the classifier is then the linear part)."""
+    linear_only = float((valid_offsets.argmax(1) == torch.tensor(valid_targets)).float().mean())
+    history = classifier.history
+    best = max(history.metrics["accuracy"]) if history is not None and history.metrics.get("accuracy") else None
+    if best is not None and linear_only >= best:
+        _zero_output_layer(classifier.model)
+        _say(progress, f"train_text_classifier: the linear part alone ({linear_only:.1%}) is kept, no epoch beat it")
+
+
+def _sparse_stack(top: Tensor, bottom: Tensor) -> Tensor:
+    """Two coalesced sparse matrices with the same columns, one above the other."""
+    index = torch.cat([top.indices(), bottom.indices() + torch.tensor([[top.shape[0]], [0]])], dim=1)
+    shape = (top.shape[0] + bottom.shape[0], top.shape[1])
+    values = torch.cat([top.values(), bottom.values()])
+    return torch.sparse_coo_tensor(index, values, shape, is_coalesced=True, check_invariants=False)
+
+
+def _sparse_rows(x: Tensor, mask: Tensor) -> Tensor:
+    """The rows of a coalesced sparse (N, F) matrix where ``mask`` (N,) is true, in order."""
+    rows, columns = x.indices()
+    keep = mask[rows]
+    new_row = torch.cumsum(mask, 0) - 1
+    index = torch.stack([new_row[rows[keep]], columns[keep]])
+    shape = (int(mask.sum()), x.shape[1])
+    return torch.sparse_coo_tensor(index, x.values()[keep], shape, is_coalesced=True, check_invariants=False)
+
+
+class _TextsWithOffsets(EncodedTexts):
+    """Encoded texts with fixed logits (the linear part's) to add to the network's; items (seq, label, offset)."""
+
+    def __init__(self, sequences: Sequence[Sequence[int]], labels: Sequence[int], offsets: Tensor) -> None:
+        super().__init__(sequences, labels)
+        self.offsets = offsets
+
+    def __getitem__(self, index: int) -> tuple[Tensor, int, Tensor]:  # type: ignore[override]
+        sequence, label = super().__getitem__(index)
+        return sequence, label, self.offsets[index]
+
+
+def _collate_with_offsets(batch: Sequence[tuple[Tensor, int, Tensor]]) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    tokens, lengths, labels = collate_padded([(item[0], item[1]) for item in batch])
+    return tokens, lengths, torch.stack([item[2] for item in batch]), labels
+
+
+def _forward_with_offsets(model: nn.Module, batch: tuple[Tensor, Tensor, Tensor, Tensor]) -> tuple[Tensor, Tensor]:
+    tokens, lengths, offsets, labels = batch
+    return model(tokens, lengths) + offsets, labels
+
+
+def _loader(
+    sequences: list[list[int]],
+    targets: list[int],
+    batch_size: int,
+    *,
+    shuffle: bool,
+    seed: int,
+    offsets: Tensor | None = None,
+) -> DataLoader:
+    if offsets is None:
+        data = EncodedTexts(sequences, targets)
+        collate: Any = collate_padded
+    else:
+        data, collate = _TextsWithOffsets(sequences, targets, offsets), _collate_with_offsets
     sampler = BucketBatchSampler(data.lengths, batch_size, shuffle=shuffle, seed=seed)
-    return DataLoader(data, batch_sampler=sampler, collate_fn=collate_padded)
+    return DataLoader(data, batch_sampler=sampler, collate_fn=collate)
+
+
+def _validation_texts(
+    texts: list[str],
+    labels: list[Label],
+    classes: list[Label],
+    valid: Any,
+    valid_fraction: Any,
+    seed: Any,
+    progress: bool | None,
+) -> tuple[list[str], list[Label], tuple[list[str], list[Label]] | None]:
+    """The training texts and labels, and the validation pair: ``valid`` checked, or a held-out share."""
+    valid_fraction = check_number("valid_fraction", valid_fraction, low=0.0, high=1.0, high_inclusive=False)
+    checked_valid = _check_valid(valid)
+    if checked_valid is None and valid_fraction > 0:
+        texts, labels, checked_valid = _hold_out(texts, labels, valid_fraction, seed, progress)
+    if checked_valid is not None:
+        unseen = sorted(set(checked_valid[1]) - set(classes))  # type: ignore[type-var]
+        if unseen:
+            raise ValueError(f"valid labels must be classes seen in training {classes!r}, got also {unseen!r}")
+    return texts, labels, checked_valid
+
+
+def _build_vocab(token_lists: list[list[str]], min_freq: int, max_vocab_size: int | None) -> Vocab:
+    vocab = Vocab.build(token_lists, min_freq=min_freq, max_size=max_vocab_size)
+    if len(vocab) == 2:
+        raise ValueError(
+            f"the vocabulary is empty: no token occurs min_freq={min_freq} times in texts (are they all empty?); "
+            "lower min_freq or give more texts"
+        )
+    return vocab
+
+
+def _fit_network(
+    model: SequenceClassifier,
+    train_loader: DataLoader,
+    valid_loader: DataLoader | None,
+    optimizer: torch.optim.Optimizer,
+    *,
+    epochs: int,
+    lr_decay: float,
+    clip: float | None,
+    patience: int,
+    device: str | torch.device | None,
+    progress: bool | None,
+    offsets: bool,
+) -> History:
+    """:func:`rnn_guide.training.fit` with the classifier's settings: accuracy on the validation texts picks
+    the epoch (else the last one is kept), the learning rate falls by ``lr_decay`` per epoch."""
+    with_valid = valid_loader is not None
+    return fit(
+        model,
+        train_loader,
+        epochs=epochs,
+        loss_fn=nn.CrossEntropyLoss(),
+        optimizer=optimizer,
+        valid_data=valid_loader,
+        metrics={"accuracy": _accuracy} if with_valid else None,
+        device=device,
+        clip=clip,
+        scheduler=torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=lr_decay),
+        early_stopping=patience if with_valid else None,
+        monitor="accuracy" if with_valid else "train_loss",
+        mode="max" if with_valid else "min",
+        progress=progress,
+        batch_to_device=functools.partial(move_to_device, keep_on_cpu=(1,)),
+        forward_fn=_forward_with_offsets if offsets else None,
+    )
 
 
 def train_text_classifier(
@@ -386,7 +608,8 @@ def train_text_classifier(
     *,
     language: str = "en",
     valid: tuple[Sequence[str], Sequence[Label]] | None = None,
-    valid_fraction: float = 0.0,
+    valid_fraction: float = 0.1,
+    linear_ngrams: bool = True,
     zh_tokenizer: str = "word",
     rnn_type: str = "lstm",
     embedding_dim: int = 128,
@@ -430,14 +653,20 @@ def train_text_classifier(
         valid: ``(texts, labels)`` (or a :class:`~rnn_guide.text.datasets.LabelledTexts`) to measure accuracy
             on after every epoch. The weights of the epoch with the best validation accuracy are kept and
             training stops after ``patience`` epochs without improvement.
-        valid_fraction: without ``valid``, hold out this share of ``texts`` as validation data, stratified by
-            label and drawn with ``seed`` (at least one text of each class, at least one left for training), and
-            train on the rest: the epoch is then chosen, and training stops early, on texts the model never
-            trained on, as with ``valid``. The vocabulary is built from the training part only, and the progress
-            output says how many texts were held out. ``0`` (default) trains on every text and keeps the
-            weights after the last epoch; so does a data set with a class of a single text. Ignored when
-            ``valid`` is given. ``benchmarks/classifier_vs_linear.py --set valid_fraction=0.1`` measures what it
-            changes.
+        valid_fraction: without ``valid``, hold out this share of ``texts`` (default 10 %) as validation data,
+            stratified by label and drawn with ``seed`` (at least one text of each class, at least one left for
+            training), and train on the rest: the epoch (and the linear part's penalty) is then chosen, and
+            training stops early, on texts the model never trained on, as with ``valid``. The vocabulary is built
+            from the training part only, and the progress output says how many texts were held out. ``0``
+            trains on every text and keeps the weights after the last epoch; so does a data set with a class of
+            a single text. Ignored when ``valid`` is given.
+        linear_ngrams: first fit a TF-IDF n-gram logistic regression
+            (:class:`~rnn_guide.text.linear.NgramLogisticRegression`), then train the network to add to its
+            logits (its output layer starts at zero, so training starts from the linear model). The network
+            learns from the logits each training text gets from a linear model fitted without it (5 folds),
+            the linear part's L2 penalty is chosen on the validation texts, and the linear part alone competes
+            as "epoch 0" of early stopping. ``benchmarks/classifier_vs_linear.py`` measures the defaults
+            against scikit-learn's TF-IDF + logistic regression.
         zh_tokenizer: ``"word"`` (jieba words, default) or ``"char"`` (one token per character), for ``"zh"`` only.
         rnn_type: ``"rnn"``, ``"lstm"`` or ``"gru"``, see :class:`~rnn_guide.text.models.SequenceClassifier`
             (as are the next six).
@@ -483,26 +712,21 @@ def train_text_classifier(
     classes = sorted(set(labels))  # type: ignore[type-var]
     if len(classes) < 2:
         raise ValueError(f"labels must hold at least two classes, got only {classes[0]!r}")
-    valid_fraction = check_number("valid_fraction", valid_fraction, low=0.0, high=1.0, high_inclusive=False)
-    checked_valid = _check_valid(valid)
-    if checked_valid is None and valid_fraction > 0:
-        texts, labels, checked_valid = _hold_out(texts, labels, valid_fraction, seed, progress)
-    if checked_valid is not None:
-        unseen = sorted(set(checked_valid[1]) - set(classes))  # type: ignore[type-var]
-        if unseen:
-            raise ValueError(f"valid labels must be classes seen in training {classes!r}, got also {unseen!r}")
+    texts, labels, checked_valid = _validation_texts(texts, labels, classes, valid, valid_fraction, seed, progress)
     seed, lr, lr_decay, weight_decay, clip = _check_training_settings(
         epochs, batch_size, patience, seed, lr, lr_decay, weight_decay, clip
     )
 
     token_lists = [tokenizer(t) for t in texts]
-    vocab = Vocab.build(token_lists, min_freq=min_freq, max_size=max_vocab_size)
-    if len(vocab) == 2:
-        raise ValueError(
-            f"the vocabulary is empty: no token occurs min_freq={min_freq} times in texts (are they all empty?); "
-            "lower min_freq or give more texts"
-        )
+    vocab = _build_vocab(token_lists, min_freq, max_vocab_size)
     index = {label: j for j, label in enumerate(classes)}
+    targets = [index[y] for y in labels]
+    valid_pair = None if checked_valid is None else (checked_valid[0], [index[y] for y in checked_valid[1]])
+    linear, train_offsets, valid_offsets = None, None, None
+    if linear_ngrams:
+        linear, train_offsets, valid_offsets = _fit_linear_part(
+            texts, targets, valid_pair, num_classes=len(classes), language=language, seed=seed, progress=progress
+        )
     seed_everything(seed)
     model = SequenceClassifier(
         len(vocab),
@@ -515,31 +739,32 @@ def train_text_classifier(
         dropout=dropout,
         pooling=pooling,
     )
-    classifier = TextClassifier(model, vocab, tokenizer, classes, max_length=max_length, truncation=truncation)
+    if linear is not None:  # start from the linear part alone: the network's output layer at zero
+        _zero_output_layer(model)
+    classifier = TextClassifier(
+        model, vocab, tokenizer, classes, max_length=max_length, truncation=truncation, linear=linear
+    )
     sequences = [encode(t, vocab, max_length=max_length, truncation=truncation) for t in token_lists]
-    train_loader = _loader(sequences, [index[y] for y in labels], batch_size, shuffle=True, seed=seed)
+    train_loader = _loader(sequences, targets, batch_size, shuffle=True, seed=seed, offsets=train_offsets)
     valid_loader = None
-    if checked_valid is not None:
-        valid_sequences = classifier.encode(checked_valid[0])
-        valid_loader = _loader(valid_sequences, [index[y] for y in checked_valid[1]], 256, shuffle=False, seed=seed)
+    if valid_pair is not None:
+        valid_sequences = classifier.encode(valid_pair[0])
+        valid_loader = _loader(valid_sequences, valid_pair[1], 256, shuffle=False, seed=seed, offsets=valid_offsets)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=lr_decay)
-    classifier.history = fit(
+    classifier.history = _fit_network(
         model,
         train_loader,
+        valid_loader,
+        optimizer,
         epochs=epochs,
-        loss_fn=nn.CrossEntropyLoss(),
-        optimizer=optimizer,
-        valid_data=valid_loader,
-        metrics={"accuracy": _accuracy} if valid_loader is not None else None,
-        device=device,
+        lr_decay=lr_decay,
         clip=clip,
-        scheduler=scheduler,
-        early_stopping=patience if valid_loader is not None else None,
-        monitor="accuracy" if valid_loader is not None else "train_loss",
-        mode="max" if valid_loader is not None else "min",
+        patience=patience,
+        device=device,
         progress=progress,
-        batch_to_device=functools.partial(move_to_device, keep_on_cpu=(1,)),
+        offsets=linear is not None,
     )
+    if valid_offsets is not None and valid_pair is not None:
+        _keep_the_better_start(classifier, valid_offsets, valid_pair[1], progress)
     model.eval()
     return classifier

@@ -53,7 +53,7 @@ _HYPERPARAMETERS: tuple[tuple[str, Any, str], ...] = (
     (
         "valid_fraction",
         float,
-        "without validation data: share of the training texts held out to choose the epoch (default 0)",
+        "without validation data: share of the training texts held out to choose the epoch (default 0.1)",
     ),
     ("seed", int, "random seed"),
 )
@@ -127,6 +127,7 @@ def _train(args: argparse.Namespace) -> int:
         language=language or "en",
         valid=valid,
         zh_tokenizer=args.zh_tokenizer,
+        linear_ngrams=not args.no_linear_ngrams,
         device=args.device,
         progress=False if args.no_progress else None,
         **settings,
@@ -220,6 +221,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--no-valid",
         action="store_true",
         help="do not validate on the data set's dev split (hold out --valid-fraction of the training texts instead)",
+    )
+    train.add_argument(
+        "--no-linear-ngrams",
+        action="store_true",
+        help="train the recurrent network alone, not on top of a TF-IDF n-gram logistic regression",
     )
     train.add_argument("--no-progress", action="store_true", help="hide the progress bar (shown in a terminal)")
     for name, kind, text in _HYPERPARAMETERS:
