@@ -176,7 +176,15 @@ def quantization(args: argparse.Namespace, metrics: dict[str, float], config: di
     texts, labels = [train.texts[i] for i in picked], [train.labels[i] for i in picked]
     started = time.perf_counter()
     classifier = train_text_classifier(
-        texts, labels, language="zh", epochs=args.epochs, seed=SEED, device="cpu", progress=False
+        texts,
+        labels,
+        language="zh",
+        epochs=args.epochs,
+        seed=SEED,
+        device="cpu",
+        progress=False,
+        linear_ngrams=False,  # the quantized network is measured alone
+        valid_fraction=0.0,
     )
     metrics["training_seconds"] = time.perf_counter() - started
     model = classifier.model.eval()
