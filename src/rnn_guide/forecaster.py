@@ -288,7 +288,8 @@ def _split_rows(rows: int, *, lookback: int, horizon: int, valid_fraction: float
 
 def _adam_without_decay_on_the_skip(network: WindowForecaster, *, lr: float, weight_decay: float) -> torch.optim.Adam:
     """Adam with its L2 ``weight_decay`` on every parameter but the least-squares linear skip's."""
-    skip_ids = {id(p) for p in network.skip.parameters()} if network.skip is not None else set()
+    skip = getattr(network, "skip", None)  # a WindowForecaster subclass may have no linear skip at all
+    skip_ids = {id(p) for p in skip.parameters()} if skip is not None else set()
     groups = [
         {"params": [p for p in network.parameters() if id(p) not in skip_ids], "weight_decay": weight_decay},
         {"params": [p for p in network.parameters() if id(p) in skip_ids], "weight_decay": 0.0},
@@ -301,7 +302,7 @@ def _linear_start(
 ) -> tuple[dict[str, torch.Tensor], float] | None:
     """Fit the linear skip (if any) on all training windows; return the start's weights and validation loss,
     the candidate "epoch 0" of early stopping, or ``None`` without a skip or validation data."""
-    if network.skip is None:
+    if getattr(network, "skip", None) is None:
         return None
     windows, targets = (torch.stack(t) for t in zip(*train_windows, strict=True))
     network.init_linear_skip(windows, targets)

@@ -95,7 +95,9 @@ class WindowForecaster(nn.Module):
     """Base class of the forecasting models: input checks, ``config`` for saving, autoregressive roll-out.
 
     Subclasses set ``input_size``, ``horizon`` and ``config`` (their constructor arguments) and implement
-    ``forward`` from windows :math:`(N, L, C)` to forecasts :math:`(N, H, C)`.
+    ``forward`` from windows :math:`(N, L, C)` to forecasts :math:`(N, H, C)`. Those with a linear skip also
+    set ``skip`` (an ``nn.Linear(L, H)`` or ``None``) and ``lookback``, add it with :meth:`_add_skip` and name
+    their last recurrent-path layer in :meth:`_output_layer`, so that :meth:`init_linear_skip` works.
     """
 
     input_size: int
