@@ -138,3 +138,16 @@ def test_the_training_texts_get_out_of_fold_logits(monkeypatch: pytest.MonkeyPat
     with torch.no_grad():
         in_sample = torch.softmax(clf.linear.logits_of(clf.linear.features(texts)), 1).max(1).values.mean()
     assert torch.softmax(out_of_fold, 1).max(1).values.mean() < in_sample
+
+
+def test_the_compact_state_keeps_the_logits_and_drops_the_unused_columns() -> None:
+    texts, labels = _reviews(80, seed=3)
+    model = NgramLogisticRegression(2, "en").fit_idf(texts)
+    model.fit(model.features(texts), torch.tensor([int(y == "pos") for y in labels]), l2=1e-3)
+    state = model.compact_state()
+    assert 0 < len(state["rows"]) < model.buckets / 2  # buckets are 4x the distinct n-grams: most stay empty
+    rebuilt = NgramLogisticRegression.from_compact_state(model.config, state)
+    probe = [*texts[:5], "an n-gram never seen", ""]
+    with torch.no_grad():
+        torch.testing.assert_close(rebuilt(probe), model(probe))
+    torch.testing.assert_close(rebuilt.idf, model.idf)

@@ -257,8 +257,7 @@ class TextClassifier:
             "truncation": self.truncation,
         }
         if self.linear is not None:
-            config = {**self.linear.config, "buckets": self.linear.buckets}
-            extra["linear"] = {"config": config, "state": self.linear.state_dict()}
+            extra["linear"] = {"config": dict(self.linear.config), "state": self.linear.compact_state()}
         epochs = self.history.epochs if self.history is not None else 0
         return save_checkpoint(
             path, model=self.model, epoch=epochs, config=dict(self.model.config), history=self.history, extra=extra
@@ -296,8 +295,7 @@ class TextClassifier:
         model.to(device).eval()
         linear = None
         if "linear" in extra:
-            linear = NgramLogisticRegression(**extra["linear"]["config"])
-            linear.load_state_dict(extra["linear"]["state"])
+            linear = NgramLogisticRegression.from_compact_state(extra["linear"]["config"], extra["linear"]["state"])
             linear.to(device)
         return cls(
             model,

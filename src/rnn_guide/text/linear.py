@@ -22,6 +22,7 @@ import math
 import warnings
 import zlib
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -81,6 +82,34 @@ class NgramLogisticRegression(nn.Module):
         self.buckets = buckets
         self.weight = nn.Parameter(torch.zeros(buckets, self.config["num_classes"]))
         self.register_buffer("idf", torch.ones(buckets))
+
+    def compact_state(self) -> dict[str, Any]:
+        """The fitted model with only the columns that matter, for a small file (see :meth:`from_compact_state`).
+
+        Columns no training text had share one idf (the largest) and, where no text had them, a zero weight;
+        only the other columns are kept.
+        """
+        unseen = float(self.idf.max())
+        rows = torch.nonzero((self.weight != 0).any(dim=1) | (self.idf != unseen)).flatten()
+        return {
+            "buckets": self.buckets,
+            "rows": rows,
+            "weight": self.weight.detach()[rows].clone(),
+            "bias": self.bias.detach().clone(),
+            "idf": self.idf[rows].clone(),
+            "unseen_idf": unseen,
+        }
+
+    @classmethod
+    def from_compact_state(cls, config: dict[str, Any], state: dict[str, Any]) -> NgramLogisticRegression:
+        """Rebuild a model from its ``config`` and :meth:`compact_state`; it gives the same logits."""
+        model = cls(**{**config, "buckets": state["buckets"]})
+        with torch.no_grad():
+            model.weight[state["rows"]] = state["weight"]
+            model.bias.copy_(state["bias"])
+            model.idf.fill_(state["unseen_idf"])
+            model.idf[state["rows"]] = state["idf"]
+        return model
 
     def _counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows, columns and counts of the hashed n-grams of ``texts`` (one entry per distinct column)."""
