@@ -7,7 +7,11 @@ training time (wall clock and CPU time of this process) and the parameter count.
 
 * ``cell``: ``rnn_type`` in rnn, lstm, gru (bidirectional, embedding 128, hidden 128 per direction);
 * ``size``: LSTM with ``hidden_size`` in ``--hidden`` × ``embedding_dim`` in ``--embedding``;
-* ``depth``: LSTM with ``num_layers`` in ``--layers`` (embedding 128, hidden 128).
+* ``depth``: LSTM with ``num_layers`` in ``--layers`` (embedding 128, hidden 128);
+* ``baseline``: on the same texts, TF-IDF + logistic regression (as in ``benchmarks/classifier_vs_linear.py``,
+  ``C`` chosen by 3-fold cross-validation on the training texts) and ``train_text_classifier(texts, labels,
+  language=...)`` with every default (its n-gram model, its own validation split and early stopping; not held
+  to ``--epochs``): what the network alone is measured against.
 
 A setting that occurs in several tables (the default LSTM: 128, 128, one layer) is trained once; its row is
 repeated with ``"same_run_as"`` naming the table it was trained for. The budget is small on purpose, so that
@@ -17,7 +21,8 @@ stable of the two).
 
 The result is written with ``rnn_guide.results.write_result`` as ``classifier_comparison_<dataset>``; each
 row of ``config["rows"]`` holds ``table``, the settings, ``test_accuracy``, ``training_seconds``,
-``training_cpu_seconds`` and ``parameters``.
+``training_cpu_seconds`` and ``parameters``; a baseline row holds ``model`` (``tfidf_logistic_regression`` or
+``defaults``) instead of the settings.
 
 Usage::
 
@@ -33,10 +38,11 @@ import time
 from typing import Any
 
 import torch
+from classifier_vs_linear import linear_baseline  # the script beside this one
 
 from rnn_guide.classifier import train_text_classifier
 from rnn_guide.results import write_result
-from rnn_guide.text.datasets import load_chnsenticorp, load_imdb
+from rnn_guide.text.datasets import LabelledTexts, load_chnsenticorp, load_imdb
 
 LANGUAGE = {"imdb": "en", "chnsenticorp": "zh"}
 DEFAULTS = {"rnn_type": "lstm", "hidden_size": 128, "embedding_dim": 128, "num_layers": 1}
@@ -57,6 +63,35 @@ def run(texts: list[str], labels: list[Any], test: Any, language: str, epochs: i
         "training_cpu_seconds": training_cpu_seconds,
         "parameters": sum(p.numel() for p in classifier.model.parameters()),
     }
+
+
+def baselines(texts: list[str], labels: list[Any], test: Any, language: str) -> list[dict[str, Any]]:
+    """TF-IDF + logistic regression and the classifier's full defaults, trained on the same texts."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    linear = linear_baseline(language, LabelledTexts(texts, labels), test)
+    rows = [
+        {
+            "table": "baseline",
+            "model": "tfidf_logistic_regression",
+            "test_accuracy": linear["test_accuracy"],
+            "training_seconds": time.perf_counter() - wall,
+            "training_cpu_seconds": time.process_time() - cpu,
+            "C": linear["C"],
+        }
+    ]
+    wall, cpu = time.perf_counter(), time.process_time()
+    classifier = train_text_classifier(texts, labels, language=language, progress=False)
+    rows.append(
+        {
+            "table": "baseline",
+            "model": "defaults",
+            "test_accuracy": classifier.score(test.texts, test.labels),
+            "training_seconds": time.perf_counter() - wall,
+            "training_cpu_seconds": time.process_time() - cpu,
+            "epochs": len(classifier.history.train_loss) if classifier.history is not None else None,
+        }
+    )
+    return rows
 
 
 def main() -> None:
@@ -94,6 +129,10 @@ def main() -> None:
             rows.append(done[key])
         print(json.dumps(rows[-1]), flush=True)
 
+    for row in baselines(texts, labels, data["test"], LANGUAGE[args.dataset]):
+        rows.append(row)
+        print(json.dumps(rows[-1]), flush=True)
+
     metrics: dict[str, float] = {}
     for row in rows:
         if row["table"] == "cell":
@@ -102,6 +141,9 @@ def main() -> None:
             metrics[f"{row['rnn_type']}_training_cpu_seconds"] = row["training_cpu_seconds"]
     best = max((r for r in rows if r["table"] == "size"), key=lambda r: r["test_accuracy"])
     metrics["best_size_test_accuracy"] = best["test_accuracy"]
+    for row in rows:
+        if row["table"] == "baseline":
+            metrics[f"{row['model']}_test_accuracy"] = row["test_accuracy"]
     config = {
         "dataset": args.dataset,
         "epochs": args.epochs,

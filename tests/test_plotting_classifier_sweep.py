@@ -86,3 +86,60 @@ def test_bad_results_are_named() -> None:
         sweep_rows(_result(), "en", time="gpu")
     with pytest.raises(ValueError, match="language"):
         sweep_rows(_result(), "fr")
+
+
+def _with_baselines() -> dict:
+    result = _result()
+    result["config"]["rows"] += [
+        {
+            "table": "baseline",
+            "model": "defaults",
+            "test_accuracy": 0.9,
+            "training_seconds": 9.0,
+            "training_cpu_seconds": 12.0,
+        },
+        {
+            "table": "baseline",
+            "model": "tfidf_logistic_regression",
+            "test_accuracy": 0.85,
+            "training_seconds": 2.0,
+            "training_cpu_seconds": 3.0,
+        },
+    ]
+    return result
+
+
+def test_baselines_come_last_in_their_own_order() -> None:
+    rows = sweep_rows(_with_baselines(), "en")
+    assert len(rows) == 11 + 2
+    assert rows[-2] == ("baseline: TF-IDF + logistic regression", "85.0 %", "3", "")
+    assert rows[-1][0].startswith("train_text_classifier defaults") and rows[-1][1] == "90.0 %"
+    assert sweep_rows(_with_baselines(), "zh")[-2][0] == "基线：TF-IDF + 逻辑回归"
+
+
+def test_baselines_are_lines_in_every_accuracy_panel() -> None:
+    fig = plot_classifier_sweep(_with_baselines(), "en")
+    for axes in fig.get_axes()[:3]:  # the top row: accuracy
+        levels = sorted(
+            round(line.get_ydata()[0], 6)
+            for line in axes.get_lines()
+            if len(set(line.get_ydata())) == 1 and line.get_linestyle() in ("--", ":")
+        )
+        assert levels == [85.0, 90.0]
+        low, high = axes.get_ylim()
+        assert low < 85.0 and high > 90.0  # both lines are inside the panel
+    legend = fig.get_axes()[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "baseline: TF-IDF + logistic regression",
+        "train_text_classifier defaults (n-grams + BiLSTM, early stopping)",
+    ]
+
+
+def test_unknown_baseline_is_named() -> None:
+    result = _with_baselines()
+    result["config"]["rows"][-1]["model"] = "svm"
+    with pytest.raises(ValueError, match="svm"):
+        sweep_rows(result, "en")
+    del result["config"]["rows"][-1]["model"]
+    with pytest.raises(ValueError, match="lacks the keys \\['model'\\]"):
+        sweep_rows(result, "en")

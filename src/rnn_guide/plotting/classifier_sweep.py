@@ -5,6 +5,10 @@ Drawn from a ``classifier_comparison_<dataset>`` result of ``benchmarks/classifi
 ``config["rows"]`` holds one dict per trained model: ``table`` (``"cell"``, ``"size"`` or ``"depth"``), the
 settings (``rnn_type``, ``hidden_size``, ``embedding_dim``, ``num_layers``), ``test_accuracy``,
 ``training_seconds`` (wall clock), ``training_cpu_seconds`` (CPU time of the process) and ``parameters``.
+
+Rows with ``table == "baseline"`` are the references trained on the same texts in the same run: ``model``
+names them (:data:`BASELINES`), and they carry ``test_accuracy`` and the times but no recurrent settings.
+The table lists them last; the figure draws each as a horizontal line in every accuracy panel.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["TABLES", "TIMES", "format_sweep_table", "plot_classifier_sweep", "sweep_rows"]
+__all__ = ["BASELINES", "TABLES", "TIMES", "format_sweep_table", "plot_classifier_sweep", "sweep_rows"]
 
 #: The tables of the comparison, in the order shown (columns of the figure).
 TABLES: tuple[str, ...] = ("cell", "size", "depth")
+#: The baseline rows' ``model`` names, in the order shown.
+BASELINES: tuple[str, ...] = ("tfidf_logistic_regression", "defaults")
 #: ``time=`` choices: the row key each one reads.
 TIMES: dict[str, str] = {"cpu": "training_cpu_seconds", "wall": "training_seconds"}
 
@@ -55,6 +61,16 @@ add_labels(
             "zh": "LSTM，嵌入 {embedding}，隐藏 {hidden}",
             None: "LSTM, E={embedding}, H={hidden}",
         },
+        "sweep_row_tfidf_logistic_regression": {
+            "en": "baseline: TF-IDF + logistic regression",
+            "zh": "基线：TF-IDF + 逻辑回归",
+            None: "TF-IDF + LR",
+        },
+        "sweep_row_defaults": {
+            "en": "train_text_classifier defaults (n-grams + BiLSTM, early stopping)",
+            "zh": "train_text_classifier 默认设置（n 元语法 + 双向 LSTM，提前停止）",
+            None: "defaults",
+        },
         "sweep_row_depth": {
             "en": "LSTM, {layers} layer(s)",
             "zh": "LSTM，{layers} 层",
@@ -68,6 +84,8 @@ _CELL_ORDER = ("rnn", "lstm", "gru")
 _COLORS = ("#5e35b1", "#ff8f00", "#00897b", "#e53935", "#546e7a")
 _MARKERS = ("o", "s", "^", "D", "v")
 _REQUIRED = ("table", "rnn_type", "hidden_size", "embedding_dim", "test_accuracy")
+_REQUIRED_BASELINE = ("table", "model", "test_accuracy")
+_BASELINE_STYLES = ({"color": "#424242", "linestyle": "--"}, {"color": "#e53935", "linestyle": ":"})
 
 
 def _rows(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -81,13 +99,22 @@ def _rows(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     for i, row in enumerate(rows):
         if not isinstance(row, Mapping):
             raise TypeError(f"config['rows'][{i}] must be a dict, got {describe(row)}")
-        missing = [key for key in _REQUIRED if key not in row]
+        required = _REQUIRED_BASELINE if row.get("table") == "baseline" else _REQUIRED
+        missing = [key for key in required if key not in row]
         if missing:
             raise ValueError(f"config['rows'][{i}] lacks the keys {missing}")
         checked.append(row)
     if not checked:
         raise ValueError("result holds no rows of benchmarks/classifier_comparison.py")
     return checked
+
+
+def _baselines(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The baseline rows in the order of :data:`BASELINES`."""
+    found = _table(rows, "baseline")
+    for row in found:
+        check_choice("model of a baseline row", row["model"], BASELINES)
+    return sorted(found, key=lambda r: BASELINES.index(r["model"]))
 
 
 def _time_key(rows: Sequence[Mapping[str, Any]], time: str) -> str:
@@ -104,6 +131,8 @@ def _table(rows: Sequence[Mapping[str, Any]], table: str) -> list[Mapping[str, A
 
 def _setting(row: Mapping[str, Any], language: str | None) -> str:
     table = row["table"]
+    if table == "baseline":
+        return label(f"sweep_row_{row['model']}", language)
     if table == "depth":
         return label("sweep_row_depth", language, layers=row.get("num_layers", 1))
     key = "sweep_row_size" if table == "size" else "sweep_row_cell"
@@ -123,9 +152,9 @@ def sweep_rows(
         time: ``"cpu"`` (``training_cpu_seconds``, default) or ``"wall"`` (``training_seconds``).
 
     Returns:
-        One row per trained setting, tables in the order of :data:`TABLES`; a setting repeated in two tables
-        (the default LSTM) appears in each. Accuracy in percent with one decimal (``73.7 %``; ``73.7%`` in
-        Chinese), time in whole seconds.
+        One row per trained setting, tables in the order of :data:`TABLES`, then the baselines; a setting
+        repeated in two tables (the default LSTM) appears in each. Accuracy in percent with one decimal
+        (``73.7 %``; ``73.7%`` in Chinese), time in whole seconds.
 
     Raises:
         TypeError, ValueError: if ``result`` is not a comparison record or lacks the time asked for.
@@ -134,18 +163,17 @@ def sweep_rows(
     rows = _rows(result)
     key = _time_key(rows, time)
     out = []
-    for table in TABLES:
-        for row in _table(rows, table):
-            parameters = row.get("parameters")
-            out.append(
-                (
-                    _setting(row, language),
-                    # Chinese writes the percent sign without a space: 73.7%
-                    f"{100 * float(row['test_accuracy']):.1f}{'%' if language == 'zh' else ' %'}",
-                    f"{float(row[key]):,.0f}",
-                    f"{int(parameters):,}" if parameters is not None else "",
-                )
+    for row in [r for table in TABLES for r in _table(rows, table)] + _baselines(rows):
+        parameters = row.get("parameters")
+        out.append(
+            (
+                _setting(row, language),
+                # Chinese writes the percent sign without a space: 73.7%
+                f"{100 * float(row['test_accuracy']):.1f}{'%' if language == 'zh' else ' %'}",
+                f"{float(row[key]):,.0f}",
+                f"{int(parameters):,}" if parameters is not None else "",
             )
+        )
     return out
 
 
@@ -207,7 +235,8 @@ def plot_classifier_sweep(result: Mapping[str, Any], language: str | None = "en"
     """Test accuracy (top row) and training time (bottom row) for each table of the comparison (columns).
 
     Columns, for the tables present: the cell type (bars for RNN, LSTM, GRU); the hidden size (x, log scale)
-    with one line per embedding size; the number of layers. Accuracy is in percent.
+    with one line per embedding size; the number of layers. Accuracy is in percent. Baseline rows, if any,
+    are horizontal lines across every accuracy panel, named in the first panel's legend.
 
     Args:
         result: a ``classifier_comparison_<dataset>`` result record.
@@ -260,6 +289,12 @@ def plot_classifier_sweep(result: Mapping[str, Any], language: str | None = "en"
     margin = max(0.5, 0.1 * (high - low))
     for column in range(len(tables)):
         axes[0][column].set_ylim(low - margin, high + margin)
+        for row, style in zip(_baselines(rows), _BASELINE_STYLES, strict=False):
+            axes[0][column].axhline(
+                100 * float(row["test_accuracy"]), linewidth=1.5, label=_setting(row, language), **style
+            )
+    if _baselines(rows):
+        axes[0][0].legend(frameon=False, loc="lower right", fontsize="small")
     axes[0][0].set_ylabel(label("sweep_accuracy_percent", language))
     axes[1][0].set_ylabel(label(f"sweep_time_{time}", language))
     fig.tight_layout()
