@@ -128,3 +128,34 @@ for length in packing["config"]["lengths"]:
     equal = ms("packed_equal", length, "backward") / ms("padded", length, "backward")
     print(f"{length:4}   {forward:24.2f}x   {backward:24.2f}x   ({equal:.2f}x)")
 # --8<-- [end:packing]
+
+# --8<-- [start:two-jobs]
+from rnn_guide.results import latest_result, load_results
+
+timing = latest_result("etth1_epoch_time")  # benchmarks/etth1_epoch_time.py
+m, config = timing["metrics"], timing["config"]
+print(
+    "cpu:",
+    timing["hardware"]["cpu"],
+    f"({timing['hardware']['cpu_count']} cores),",
+    config["threads"],
+    "threads per job,",
+    config["repeats"],
+    "interleaved repeats",
+)
+for condition in ("alone", "two_jobs", "bfloat16"):
+    key = f"{condition}_train_seconds_per_epoch"
+    print(
+        f"{condition:9} {m[key + '_median']:6.0f} s per epoch"
+        f"  ({m[key + '_min']:.0f} to {m[key + '_max']:.0f} s)"
+    )
+for condition in ("two_jobs", "bfloat16"):
+    key = f"{condition}_over_alone_ratio"
+    print(
+        f"{condition} / alone: {m[key + '_median']:.2f}x"
+        f"  ({m[key + '_min']:.2f}x to {m[key + '_max']:.2f}x)"
+    )
+first = load_results("forecast_etth1_M_96")[0]  # the benchmark's first run
+seconds = first["metrics"]["seconds_per_epoch"]
+print(f"first ETTh1 run ({first['date'][:10]}): {seconds:.0f} s per epoch")
+# --8<-- [end:two-jobs]
