@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from typing import Any
 
 import numpy as np
 import torch
@@ -114,13 +115,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument(
+        "--lr",
+        type=float,
+        nargs="+",
+        default=[1e-3],
+        help="learning rate; with several, one model per rate and the lowest validation loss is kept",
+    )
     parser.add_argument("--lr-decay", type=float, default=0.9, help="per-epoch decay after the third epoch")
     parser.add_argument("--train-stride", type=int, default=1, help="rows between training windows")
     parser.add_argument("--valid-stride", type=int, default=1, help="rows between validation windows")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads on the CPU")
     parser.add_argument("--device", default=None)
+    parser.add_argument(
+        "--result-name",
+        default="forecast_etth1_{features}_{horizon}",
+        help="name of the result file ({features} and {horizon} are filled in); pages read the default names",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only, write no result file")
     return parser.parse_args()
 
@@ -143,6 +155,47 @@ def linear_reference(scaled: np.ndarray, lookback: int, horizon: int, test_input
     return (window @ weights + intercept).transpose(0, 2, 1)
 
 
+def train(
+    args: argparse.Namespace, channels: int, horizon: int, train_windows: WindowDataset, valid: WindowDataset, lr: float
+) -> tuple[SegmentRecurrentForecaster, Any, tuple[dict[str, torch.Tensor], float] | None, bool]:
+    """Train one model: (model with its best weights, history, linear start or None, whether it was kept)."""
+    seed_everything(args.seed)
+    model = SegmentRecurrentForecaster(
+        channels,
+        args.lookback,
+        horizon,
+        segment_length=args.segment_length,
+        d_model=args.d_model,
+        rnn_type=args.rnn_type,
+        dropout=args.dropout,
+        normalization="last",
+        channel_independent=True,
+        linear_skip=args.linear_skip,
+    )
+    generator = torch.Generator().manual_seed(args.seed)
+    train_loader = DataLoader(train_windows, batch_size=args.batch_size, shuffle=True, generator=generator)
+    valid_loader = DataLoader(valid, batch_size=512)
+    loss_fn = LOSSES[args.loss]()
+    # with a skip: its least-squares fit on every training window, scored on validation as "epoch 0"
+    linear_start = _linear_start(model, train_windows, valid_loader, loss_fn)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: args.lr_decay ** max(0, epoch - 2))
+    history = fit(
+        model,
+        train_loader,
+        epochs=args.epochs,
+        loss_fn=loss_fn,
+        optimizer=optimizer,
+        scheduler=scheduler,
+        valid_data=valid_loader,
+        early_stopping=args.patience,
+        device=args.device,
+        progress=False,
+    )
+    kept = _keep_the_better_start(model, linear_start, history)
+    return model, history, linear_start, kept
+
+
 def run(args: argparse.Namespace, horizon: int) -> None:
     started = time.perf_counter()
     load_before = os.getloadavg()  # other work on the same cores slows every epoch: the result file shows it
@@ -162,42 +215,26 @@ def run(args: argparse.Namespace, horizon: int) -> None:
     test_inputs, test_targets = stacked(parts["test"])
     assert len(test_inputs) == len(ETTH1_SPLIT.test) - horizon + 1  # every test window is scored
 
-    seed_everything(args.seed)
-    model = SegmentRecurrentForecaster(
-        series.shape[1],
-        args.lookback,
-        horizon,
-        segment_length=args.segment_length,
-        d_model=args.d_model,
-        rnn_type=args.rnn_type,
-        dropout=args.dropout,
-        normalization="last",
-        channel_independent=True,
-        linear_skip=args.linear_skip,
-    )
-    generator = torch.Generator().manual_seed(args.seed)
-    train_loader = DataLoader(parts["train"], batch_size=args.batch_size, shuffle=True, generator=generator)
-    valid_loader = DataLoader(valid, batch_size=512)
-    loss_fn = LOSSES[args.loss]()
-    # with a skip: its least-squares fit on every training window, scored on validation as "epoch 0"
-    linear_start = _linear_start(model, parts["train"], valid_loader, loss_fn)
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: args.lr_decay ** max(0, epoch - 2))
-    history = fit(
-        model,
-        train_loader,
-        epochs=args.epochs,
-        loss_fn=loss_fn,
-        optimizer=optimizer,
-        scheduler=scheduler,
-        valid_data=valid_loader,
-        early_stopping=args.patience,
-        device=args.device,
-        progress=False,
-    )
-    kept_linear_start = _keep_the_better_start(model, linear_start, history)
     test_loader = DataLoader(parts["test"], batch_size=512)
-    forecast = predict(model, test_loader).double().numpy()
+    candidates = []
+    for lr in args.lr:  # one model per learning rate, each from the same seed
+        model, history, linear_start, kept = train(args, series.shape[1], horizon, parts["train"], valid, lr)
+        forecast = predict(model, test_loader).double().numpy()
+        best_valid = linear_start[1] if kept else min(history.valid_loss)
+        candidates.append(
+            {
+                "lr": lr,
+                "best_valid_loss": best_valid,
+                "history": history,
+                "kept_linear_start": kept,
+                "linear_start": linear_start,
+                "test_mse": mse(test_targets, forecast),
+                "forecast": forecast,
+            }
+        )
+    chosen = min(candidates, key=lambda c: c["best_valid_loss"])  # chosen on validation, never on test
+    history, kept_linear_start, linear_start = chosen["history"], chosen["kept_linear_start"], chosen["linear_start"]
+    forecast = chosen["forecast"]
     model_mse, model_mae = mse(test_targets, forecast), mae(test_targets, forecast)
 
     naive_forecast = np.repeat(test_inputs[:, -1:, :], horizon, axis=1)
@@ -232,7 +269,16 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         "epochs": args.epochs,
         "patience": args.patience,
         "batch_size": args.batch_size,
-        "lr": args.lr,
+        "lr": chosen["lr"],
+        "lr_candidates": [
+            {
+                "lr": c["lr"],
+                "best_valid_loss": round(c["best_valid_loss"], 6),
+                "epochs_run": c["history"].epochs,
+                "test_mse_for_the_record": c["test_mse"],
+            }
+            for c in candidates
+        ],
         "lr_decay": args.lr_decay,
         "train_stride": args.train_stride,
         "valid_stride": args.valid_stride,
@@ -253,7 +299,8 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         flush=True,
     )
     if not args.no_write:
-        write_result(f"forecast_etth1_{args.features}_{horizon}", metrics=metrics, config=config, duration_s=duration)
+        name = args.result_name.format(features=args.features, horizon=horizon)
+        write_result(name, metrics=metrics, config=config, duration_s=duration)
 
 
 def main() -> None:
