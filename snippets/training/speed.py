@@ -132,7 +132,7 @@ for length in packing["config"]["lengths"]:
 # --8<-- [start:two-jobs]
 from rnn_guide.results import latest_result, load_results
 
-timing = latest_result("etth1_epoch_time")  # benchmarks/etth1_epoch_time.py
+timing = latest_result("etth1_epoch_time")  # written by benchmarks/etth1_epoch_time.py
 m, config = timing["metrics"], timing["config"]
 print(
     "cpu:",
