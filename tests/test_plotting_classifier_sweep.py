@@ -128,7 +128,7 @@ def test_baselines_are_lines_in_every_accuracy_panel() -> None:
         assert levels == [85.0, 90.0]
         low, high = axes.get_ylim()
         assert low < 85.0 and high > 90.0  # both lines are inside the panel
-    legend = fig.get_axes()[0].get_legend()
+    (legend,) = fig.legends  # one legend for the whole figure
     assert [t.get_text() for t in legend.get_texts()] == [
         "baseline: TF-IDF + logistic regression",
         "train_text_classifier defaults (n-grams + BiLSTM, early stopping)",

@@ -236,7 +236,7 @@ def plot_classifier_sweep(result: Mapping[str, Any], language: str | None = "en"
 
     Columns, for the tables present: the cell type (bars for RNN, LSTM, GRU); the hidden size (x, log scale)
     with one line per embedding size; the number of layers. Accuracy is in percent. Baseline rows, if any,
-    are horizontal lines across every accuracy panel, named in the first panel's legend.
+    are horizontal lines across every accuracy panel, named in a legend below the figure.
 
     Args:
         result: a ``classifier_comparison_<dataset>`` result record.
@@ -293,9 +293,13 @@ def plot_classifier_sweep(result: Mapping[str, Any], language: str | None = "en"
             axes[0][column].axhline(
                 100 * float(row["test_accuracy"]), linewidth=1.5, label=_setting(row, language), **style
             )
-    if _baselines(rows):
-        axes[0][0].legend(frameon=False, loc="lower right", fontsize="small")
+
     axes[0][0].set_ylabel(label("sweep_accuracy_percent", language))
     axes[1][0].set_ylabel(label(f"sweep_time_{time}", language))
-    fig.tight_layout()
+    if _baselines(rows):  # one legend for the lines of every accuracy panel, below the figure
+        handles, labels = axes[0][0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+    else:
+        fig.tight_layout()
     return fig
