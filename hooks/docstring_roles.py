@@ -7,7 +7,9 @@ turns them into what they mean, in the rendered HTML of every page:
 * ``:math:`...``` becomes inline math and a ``.. math::`` block display math, in the ``arithmatex`` form that
   the site's KaTeX set-up renders (``\\( \\)`` and ``\\[ \\]``);
 * ``:class:``, ``:func:``, ``:meth:``, ``:attr:``, ``:mod:``, ``:data:`` and ``:exc:`` become code, a link to
-  the object's entry where the page has one; a leading ``~`` shows the last name only, as in Sphinx.
+  the object's entry where the page has one; a leading ``~`` shows the last name only, as in Sphinx;
+* the ``::`` that introduces a literal block (Markdown already shows the indented block as code) is shown as
+  Sphinx shows it: ``Example::`` as ``Example:``, and a paragraph that is only ``::`` not at all.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ _BLOCK_IN_CODE = re.compile(
 _BLOCK_IN_PARAGRAPH = re.compile(r"<p>\.\. math::\s*\n(?P<body>.*?)</p>", re.S)
 _REFERENCE = re.compile(r":(?:class|func|meth|attr|mod|data|exc):<code>(?P<target>[^<]*)</code>")
 _TAG = re.compile(r"<[^>]+>")
+_LITERAL_ALONE = re.compile(r"<p>::</p>\s*")
+_LITERAL_AFTER_TEXT = re.compile(r"(?<=[^\s:]):(?=:</p>)")
 
 
 def render_roles(html: str) -> str:
@@ -30,6 +34,7 @@ def render_roles(html: str) -> str:
     # In a paragraph, Markdown has read LaTeX's row break ``\\`` as an escaped backslash: put it back.
     html = _BLOCK_IN_PARAGRAPH.sub(lambda m: _display(re.sub(r"(?<!\\)\\\n", r"\\\\\n", m.group("body"))), html)
     html = _INLINE_MATH.sub(lambda m: f'<span class="arithmatex">\\({m.group("body")}\\)</span>', html)
+    html = _LITERAL_AFTER_TEXT.sub("", _LITERAL_ALONE.sub("", html))
     ids = set(re.findall(r'\bid="([^"]+)"', html))
     return _REFERENCE.sub(lambda m: _reference(m.group("target"), ids), html)
 

@@ -40,3 +40,12 @@ def test_references_become_code_linked_to_their_entry_where_the_page_has_one() -
 def test_text_without_roles_is_left_alone() -> None:
     html = '<p>Use <code>nn.LSTM</code> and math <span class="arithmatex">\\(x\\)</span>.</p>'
     assert docstring_roles.render_roles(html) == html
+
+
+def test_literal_block_markers_are_shown_as_sphinx_shows_them() -> None:
+    code = '<div class="highlight"><pre><code>x = 1</code></pre></div>'
+    assert docstring_roles.render_roles(f"<p>Example::</p>\n{code}") == f"<p>Example:</p>\n{code}"
+    assert docstring_roles.render_roles(f"<p>::</p>\n{code}") == code
+    # "::" inside a sentence or in code stays as it is
+    for kept in ("<p>a :: b</p>", "<p><code>std::</code></p>", "<pre><code>x::\n</code></pre>"):
+        assert docstring_roles.render_roles(kept) == kept
