@@ -35,7 +35,8 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import torch
 from classifier_vs_linear import linear_baseline  # the script beside this one
@@ -45,53 +46,54 @@ from rnn_guide.results import write_result
 from rnn_guide.text.datasets import LabelledTexts, load_chnsenticorp, load_imdb
 
 LANGUAGE = {"imdb": "en", "chnsenticorp": "zh"}
+T = TypeVar("T")
 DEFAULTS = {"rnn_type": "lstm", "hidden_size": 128, "embedding_dim": 128, "num_layers": 1}
+
+
+def timed(train: Callable[[], T]) -> tuple[T, dict[str, float]]:
+    """``train()``'s result and the time it took: ``training_seconds`` (wall clock) and ``training_cpu_seconds``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = train()
+    return result, {"training_seconds": time.perf_counter() - wall, "training_cpu_seconds": time.process_time() - cpu}
 
 
 def run(texts: list[str], labels: list[Any], test: Any, language: str, epochs: int, **settings: Any) -> dict[str, Any]:
     """Train one classifier with ``settings`` and measure it on ``test``."""
-    wall, cpu = time.perf_counter(), time.process_time()
     alone = {"linear_ngrams": False, "valid_fraction": 0.0}  # the network alone on every text, as committed
-    classifier = train_text_classifier(
-        texts, labels, language=language, epochs=epochs, progress=False, **(alone | settings)
+    classifier, times = timed(
+        lambda: train_text_classifier(
+            texts, labels, language=language, epochs=epochs, progress=False, **(alone | settings)
+        )
     )
-    training_seconds, training_cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
     return {
         **settings,
         "test_accuracy": classifier.score(test.texts, test.labels),
-        "training_seconds": training_seconds,
-        "training_cpu_seconds": training_cpu_seconds,
+        **times,
         "parameters": sum(p.numel() for p in classifier.model.parameters()),
     }
 
 
 def baselines(texts: list[str], labels: list[Any], test: Any, language: str) -> list[dict[str, Any]]:
     """TF-IDF + logistic regression and the classifier's full defaults, trained on the same texts."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    linear = linear_baseline(language, LabelledTexts(texts, labels), test)
-    rows = [
+    linear, linear_times = timed(lambda: linear_baseline(language, LabelledTexts(texts, labels), test))
+    classifier, times = timed(lambda: train_text_classifier(texts, labels, language=language, progress=False))
+    history = classifier.history
+    return [
         {
             "table": "baseline",
             "model": "tfidf_logistic_regression",
             "test_accuracy": linear["test_accuracy"],
-            "training_seconds": time.perf_counter() - wall,
-            "training_cpu_seconds": time.process_time() - cpu,
+            **linear_times,
             "C": linear["C"],
-        }
-    ]
-    wall, cpu = time.perf_counter(), time.process_time()
-    classifier = train_text_classifier(texts, labels, language=language, progress=False)
-    rows.append(
+        },
         {
             "table": "baseline",
             "model": "defaults",
             "test_accuracy": classifier.score(test.texts, test.labels),
-            "training_seconds": time.perf_counter() - wall,
-            "training_cpu_seconds": time.process_time() - cpu,
-            "epochs": len(classifier.history.train_loss) if classifier.history is not None else None,
-        }
-    )
-    return rows
+            **times,
+            "epochs": len(history.train_loss) if history is not None else None,
+        },
+    ]
 
 
 def main() -> None:
@@ -131,7 +133,7 @@ def main() -> None:
 
     for row in baselines(texts, labels, data["test"], LANGUAGE[args.dataset]):
         rows.append(row)
-        print(json.dumps(rows[-1]), flush=True)
+        print(json.dumps(row), flush=True)
 
     metrics: dict[str, float] = {}
     for row in rows:

@@ -287,16 +287,17 @@ def plot_classifier_sweep(result: Mapping[str, Any], language: str | None = "en"
     accuracies = [100 * float(r["test_accuracy"]) for r in rows]
     low, high = min(accuracies), max(accuracies)
     margin = max(0.5, 0.1 * (high - low))
+    baselines = _baselines(rows)
     for column in range(len(tables)):
         axes[0][column].set_ylim(low - margin, high + margin)
-        for row, style in zip(_baselines(rows), _BASELINE_STYLES, strict=False):
+        for row, style in zip(baselines, _BASELINE_STYLES, strict=False):
             axes[0][column].axhline(
                 100 * float(row["test_accuracy"]), linewidth=1.5, label=_setting(row, language), **style
             )
 
     axes[0][0].set_ylabel(label("sweep_accuracy_percent", language))
     axes[1][0].set_ylabel(label(f"sweep_time_{time}", language))
-    if _baselines(rows):  # one legend for the lines of every accuracy panel, below the figure
+    if baselines:  # one legend for the lines of every accuracy panel, below the figure
         handles, labels = axes[0][0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
         fig.tight_layout(rect=(0, 0.05, 1, 1))
