@@ -181,19 +181,21 @@ def test_collectives_without_a_process_group() -> None:
         all_reduce_sums({"a": "1"})  # type: ignore[dict-item]
 
 
-def test_classification_sums_and_unwrap(tmp_path: Path) -> None:
+def test_classification_sums_and_unwrap(tmp_path: Path, device_name: str) -> None:
+    # the suite's device: where CUDA exists, DataParallel needs the model on the first GPU
+    device = torch.device(device_name)
     torch.manual_seed(0)
-    model = SequenceClassifier(20, 3, embedding_dim=4, hidden_size=4)
+    model = SequenceClassifier(20, 3, embedding_dim=4, hidden_size=4).to(device)
     model.train()
     items = [(torch.randint(1, 20, (n,)), n % 3) for n in range(1, 10)]
     sums = classification_sums(
-        nn.DataParallel(model), DataLoader(items, batch_size=4, collate_fn=collate_padded), device="cpu"
+        nn.DataParallel(model), DataLoader(items, batch_size=4, collate_fn=collate_padded), device=device
     )
     assert model.training, "the train/eval mode is restored"
     model.eval()
     tokens, lengths, labels = collate_padded(items)
     with torch.no_grad():
-        logits = model(tokens, lengths)
+        logits = model(tokens.to(device), lengths).cpu()
     assert sums["count"] == 9
     assert sums["correct"] == float((logits.argmax(1) == labels).sum())
     assert sums["loss"] == pytest.approx(float(nn.functional.cross_entropy(logits, labels, reduction="sum")), rel=1e-5)

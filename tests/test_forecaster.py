@@ -182,6 +182,11 @@ def test_training_windows_and_scaler_see_training_rows_only(monkeypatch: pytest.
     np.testing.assert_allclose(scaled.scaler.mean, [np.arange(70.0).mean()])
 
 
+def trained_on(forecaster: Forecaster) -> torch.device:
+    """The device of a forecaster's weights (CUDA in the suite's CUDA mode; ``load`` defaults to the CPU)."""
+    return next(forecaster.model.parameters()).device
+
+
 def test_predict_save_and_load_round_trip(tmp_path: Path) -> None:
     series = np.stack([seasonal_series(60), seasonal_series(60, seed=1) * 2], axis=1)
     forecaster = train_forecaster(series, lookback=12, horizon=4, model="segment", rnn_type="gru", **FAST)
@@ -190,7 +195,7 @@ def test_predict_save_and_load_round_trip(tmp_path: Path) -> None:
     assert forecast.shape == (9, 2) and np.isfinite(forecast).all()
     path = tmp_path / "model.pt"
     forecaster.save(path)
-    loaded = Forecaster.load(path)
+    loaded = Forecaster.load(path, map_location=trained_on(forecaster))  # the same device: the same numbers
     np.testing.assert_array_equal(loaded.predict(series, steps=9), forecast)
     assert loaded.settings == forecaster.settings and loaded.history.epochs == forecaster.history.epochs
     assert repr(loaded).startswith("Forecaster(model=SegmentRecurrentForecaster, lookback=12, horizon=4")
@@ -372,7 +377,7 @@ def test_train_forecaster_with_linear_skip_fits_before_training_and_round_trips(
         assert trained.model.skip is not None
         path = tmp_path / f"{model}.pt"
         trained.save(path)
-        loaded = Forecaster.load(path)
+        loaded = Forecaster.load(path, map_location=trained_on(trained))
         np.testing.assert_array_equal(loaded.predict(series, steps=9), trained.predict(series, steps=9))
 
 
