@@ -28,6 +28,11 @@ Runs of the same setting made separately (``--lr 3e-4`` after a run at the defau
 the same name; the forecasting tutorial keeps, per setting, the run trained on every window with the lowest
 validation loss. The test set never chooses.
 
+Seed ensemble: ``--ensemble-seeds 2024 7 11`` trains one model per seed (for each rate) and forecasts with the
+mean of their forecasts. What competes with single runs is the ensemble's own validation loss (the training
+loss of the mean forecast over every validation window), and the result file lists every member with its own
+validation loss and, for the record only, its own test MSE.
+
 Run one job at a time: a second training job on the same cores makes every epoch several times slower
 (``benchmarks/etth1_epoch_time.py`` measures it); the result file records the load average before and after.
 
@@ -36,6 +41,7 @@ Usage::
     python benchmarks/forecast_etth1.py --features M --horizons 96 192 336 720
     python benchmarks/forecast_etth1.py --features S --horizons 96
     python benchmarks/forecast_etth1.py --features M --horizons 336 720 --lr 3e-4   # compete on validation loss
+    python benchmarks/forecast_etth1.py --features M --horizons 336 --ensemble-seeds 2024 7 11   # mean of 3 models
 
 Every (features, horizon) run writes ``benchmarks/results/forecast_etth1_<M|S>_<H>-<date>.json``.
 """
@@ -52,7 +58,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from rnn_guide.baselines import LinearAutoregression
-from rnn_guide.devices import seed_everything
+from rnn_guide.devices import pick_device, seed_everything
 from rnn_guide.forecaster import LOSSES, _keep_the_better_start, _linear_start
 from rnn_guide.metrics import mae, mse
 from rnn_guide.results import write_result
@@ -133,6 +139,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--train-stride", type=int, default=1, help="rows between training windows")
     parser.add_argument("--valid-stride", type=int, default=1, help="rows between validation windows")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument(
+        "--ensemble-seeds",
+        type=int,
+        nargs="+",
+        default=None,
+        help="train one model per seed (for every rate) and forecast with the mean of their forecasts; the "
+        "ensemble's own validation loss is what competes (default: one model, --seed)",
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads on the CPU")
     parser.add_argument("--device", default=None)
     parser.add_argument(
@@ -163,10 +177,16 @@ def linear_reference(scaled: np.ndarray, lookback: int, horizon: int, test_input
 
 
 def train(
-    args: argparse.Namespace, channels: int, horizon: int, train_windows: WindowDataset, valid: WindowDataset, lr: float
+    args: argparse.Namespace,
+    channels: int,
+    horizon: int,
+    train_windows: WindowDataset,
+    valid: WindowDataset,
+    lr: float,
+    seed: int,
 ) -> tuple[SegmentRecurrentForecaster, Any, tuple[dict[str, torch.Tensor], float] | None, bool]:
     """Train one model: (model with its best weights, history, linear start or None, whether it was kept)."""
-    seed_everything(args.seed)
+    seed_everything(seed)
     model = SegmentRecurrentForecaster(
         channels,
         args.lookback,
@@ -179,7 +199,7 @@ def train(
         channel_independent=True,
         linear_skip=args.linear_skip,
     )
-    generator = torch.Generator().manual_seed(args.seed)
+    generator = torch.Generator().manual_seed(seed)
     train_loader = DataLoader(train_windows, batch_size=args.batch_size, shuffle=True, generator=generator)
     valid_loader = DataLoader(valid, batch_size=512)
     loss_fn = LOSSES[args.loss]()
@@ -223,25 +243,42 @@ def run(args: argparse.Namespace, horizon: int) -> None:
     assert len(test_inputs) == len(ETTH1_SPLIT.test) - horizon + 1  # every test window is scored
 
     test_loader = DataLoader(parts["test"], batch_size=512)
+    valid_loader = DataLoader(valid, batch_size=512)
+    valid_targets = torch.from_numpy(stacked(valid)[1])
+    loss_fn = LOSSES[args.loss]()
+    seeds = args.ensemble_seeds or [args.seed]
     candidates = []
-    for lr in args.lr:  # one model per learning rate, each from the same seed
-        model, history, linear_start, kept = train(args, series.shape[1], horizon, parts["train"], valid, lr)
-        forecast = predict(model, test_loader).double().numpy()
-        best_valid = linear_start[1] if kept else min(history.valid_loss)
-        candidates.append(
-            {
-                "lr": lr,
-                "best_valid_loss": best_valid,
-                "history": history,
-                "kept_linear_start": kept,
-                "linear_start": linear_start,
-                "test_mse": mse(test_targets, forecast),
-                "forecast": forecast,
-            }
-        )
+    for lr in args.lr:  # one model per learning rate (and seed), each rate from the same seeds
+        members = []
+        for seed in seeds:
+            model, history, linear_start, kept = train(args, series.shape[1], horizon, parts["train"], valid, lr, seed)
+            forecast = predict(model, test_loader).double().numpy()
+            members.append(
+                {
+                    "seed": seed,
+                    "best_valid_loss": linear_start[1] if kept else min(history.valid_loss),
+                    "history": history,
+                    "kept_linear_start": kept,
+                    "linear_start": linear_start,
+                    "test_mse": mse(test_targets, forecast),
+                    "forecast": forecast,
+                    "valid_forecast": predict(model, valid_loader).double() if len(seeds) > 1 else None,
+                }
+            )
+        candidate = {"lr": lr, "members": members, **members[0]}
+        if len(seeds) > 1:  # the mean forecast, scored on validation with the training loss like a single model
+            for m in members:  # each member's restored best weights score what fit recorded for them
+                own = float(loss_fn(m["valid_forecast"], valid_targets))
+                assert abs(own - m["best_valid_loss"]) < 1e-3 * max(1.0, own), (own, m["best_valid_loss"])
+            valid_mean = torch.stack([m["valid_forecast"] for m in members]).mean(dim=0)
+            candidate["best_valid_loss"] = float(loss_fn(valid_mean, valid_targets))
+            candidate["forecast"] = np.mean([m["forecast"] for m in members], axis=0)
+            candidate["test_mse"] = mse(test_targets, candidate["forecast"])
+        candidates.append(candidate)
     chosen = min(candidates, key=lambda c: c["best_valid_loss"])  # chosen on validation, never on test
     history, kept_linear_start, linear_start = chosen["history"], chosen["kept_linear_start"], chosen["linear_start"]
     forecast = chosen["forecast"]
+    epoch_times = [t for m in chosen["members"] for t in m["history"].epoch_times]
     model_mse, model_mae = mse(test_targets, forecast), mae(test_targets, forecast)
 
     naive_forecast = np.repeat(test_inputs[:, -1:, :], horizon, axis=1)
@@ -255,9 +292,9 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         "linear_mse": mse(test_targets, linear_forecast),
         "linear_mae": mae(test_targets, linear_forecast),
         "test_windows": len(test_inputs),
-        "epochs_run": history.epochs,
+        "epochs_run": sum(m["history"].epochs for m in chosen["members"]),
         "best_epoch": history.best_epoch or 0,
-        "seconds_per_epoch": float(np.mean(history.epoch_times)),
+        "seconds_per_epoch": float(np.mean(epoch_times)),
         "train_windows": len(parts["train"]),
     }
     published = {name: {"mse": m, "mae": a} for name, (m, a) in PUBLISHED[args.features].get(horizon, {}).items()}
@@ -289,10 +326,26 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         "lr_decay": args.lr_decay,
         "train_stride": args.train_stride,
         "valid_stride": args.valid_stride,
-        "seed": args.seed,
+        "seed": seeds[0] if len(seeds) == 1 else None,
+        "ensemble_seeds": seeds if len(seeds) > 1 else None,
+        "best_valid_loss": round(chosen["best_valid_loss"], 6),
+        "ensemble_members": [
+            {
+                "seed": m["seed"],
+                "best_valid_loss": round(m["best_valid_loss"], 6),
+                "epochs_run": m["history"].epochs,
+                "best_epoch": m["history"].best_epoch or 0,
+                "valid_loss_per_epoch": [round(v, 6) for v in m["history"].valid_loss],
+                "test_mse_for_the_record": m["test_mse"],
+            }
+            for m in chosen["members"]
+        ]
+        if len(seeds) > 1
+        else None,
         "threads": args.threads,
+        "device": str(pick_device(args.device)),
         "valid_loss_per_epoch": [round(v, 6) for v in history.valid_loss],
-        "seconds_per_epoch_each": [round(t, 1) for t in history.epoch_times],
+        "seconds_per_epoch_each": [round(t, 1) for t in epoch_times],
         "load_average_1min_before_and_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "published_reference": published,
     }
@@ -300,7 +353,8 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         f"ETTh1 {args.features} H={horizon}: MSE {model_mse:.4f} MAE {model_mae:.4f} | linear "
         f"{metrics['linear_mse']:.4f}/{metrics['linear_mae']:.4f} | repeat-last "
         f"{metrics['repeat_last_mse']:.4f}/{metrics['repeat_last_mae']:.4f} | {history.epochs} epochs "
-        f"(best {history.best_epoch}, validation loss {min(history.valid_loss):.4f}; linear start "
+        f"(best {history.best_epoch}, validation loss {chosen['best_valid_loss']:.4f} from {len(seeds)} seed(s); "
+        f"linear start "
         f"{config['linear_start_valid_loss']}, kept: {kept_linear_start}), "
         f"{metrics['seconds_per_epoch']:.0f} s/epoch, {duration:.0f} s",
         flush=True,
