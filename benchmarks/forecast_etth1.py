@@ -31,7 +31,8 @@ validation loss. The test set never chooses.
 Seed ensemble: ``--ensemble-seeds 2024 7 11`` trains one model per seed (for each rate) and forecasts with the
 mean of their forecasts. What competes with single runs is the ensemble's own validation loss (the training
 loss of the mean forecast over every validation window), and the result file lists every member with its own
-validation loss and, for the record only, its own test MSE.
+validation loss and, for the record only, its own test MSE; the file's other per-run fields
+(``valid_loss_per_epoch``, ``best_epoch``, ``kept_linear_start``) are its first member's.
 
 Run one job at a time: a second training job on the same cores makes every epoch several times slower
 (``benchmarks/etth1_epoch_time.py`` measures it); the result file records the load average before and after.
@@ -181,7 +182,8 @@ def train(
     channels: int,
     horizon: int,
     train_windows: WindowDataset,
-    valid: WindowDataset,
+    valid_loader: DataLoader,
+    loss_fn: torch.nn.Module,
     lr: float,
     seed: int,
 ) -> tuple[SegmentRecurrentForecaster, Any, tuple[dict[str, torch.Tensor], float] | None, bool]:
@@ -201,8 +203,6 @@ def train(
     )
     generator = torch.Generator().manual_seed(seed)
     train_loader = DataLoader(train_windows, batch_size=args.batch_size, shuffle=True, generator=generator)
-    valid_loader = DataLoader(valid, batch_size=512)
-    loss_fn = LOSSES[args.loss]()
     # with a skip: its least-squares fit on every training window, scored on validation as "epoch 0"
     linear_start = _linear_start(model, train_windows, valid_loader, loss_fn)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -251,7 +251,9 @@ def run(args: argparse.Namespace, horizon: int) -> None:
     for lr in args.lr:  # one model per learning rate (and seed), each rate from the same seeds
         members = []
         for seed in seeds:
-            model, history, linear_start, kept = train(args, series.shape[1], horizon, parts["train"], valid, lr, seed)
+            model, history, linear_start, kept = train(
+                args, series.shape[1], horizon, parts["train"], valid_loader, loss_fn, lr, seed
+            )
             forecast = predict(model, test_loader).double().numpy()
             members.append(
                 {
