@@ -44,7 +44,7 @@ from typing import Any
 
 import torch
 
-from rnn_guide.classifier import train_text_classifier
+from rnn_guide.classifier import LANGUAGE_DEFAULTS, train_text_classifier
 from rnn_guide.results import DEFAULT_DIRECTORY, write_result
 from rnn_guide.text.datasets import LabelledTexts, load_chnsenticorp, load_imdb
 
@@ -139,13 +139,22 @@ def recurrent_defaults(
     return {"test_accuracy": classifier.score(test.texts, test.labels), "training_s": seconds, "epochs": epochs}
 
 
-def _defaults() -> dict[str, Any]:
-    """The default keyword arguments of ``train_text_classifier`` at the time of the run."""
-    return {
+def _defaults(language: str) -> dict[str, Any]:
+    """The settings ``train_text_classifier(texts, labels, language=language)`` trains with at the time of the run.
+
+    Its signature's defaults, with ``language`` and the settings that depend on it (:data:`LANGUAGE_DEFAULTS`,
+    which fill in the ``None`` defaults) as the call uses them.
+    """
+    signature = {
         name: p.default
         for name, p in inspect.signature(train_text_classifier).parameters.items()
         if p.default is not inspect.Parameter.empty and name not in {"device", "progress"}
     }
+    signature["language"] = language
+    for name, value in LANGUAGE_DEFAULTS[language].items():
+        if signature.get(name) is None:
+            signature[name] = value
+    return signature
 
 
 def done(name: str) -> bool:
@@ -216,7 +225,7 @@ def main() -> None:
                 "split": split,
                 "language": language,
                 "recurrent": "train_text_classifier(texts, labels, language=...) with every other default",
-                "recurrent_defaults": _defaults(),
+                "recurrent_defaults": _defaults(language),
                 "overrides": overrides,
                 "linear": {
                     "tfidf": "char 1-3" if language == "zh" else "word 1-2",
