@@ -40,6 +40,10 @@ size 64, learning rate 3e-4 and patience 5; ``--segment-length 24 --dropout 0.1 
 starts decaying one epoch later than this one). The training loss stays MAE (their script's default had become
 MSE), so that its validation loss competes with the other runs' on the same scale.
 
+Every run also records its validation MSE (``valid_mse``: of the kept weights, or of an ensemble's mean
+forecast), the metric the test is judged on. It chooses nothing; it is there so that a rule reading it can be
+fixed before the runs it would judge.
+
 Run one job at a time: a second training job on the same cores makes every epoch several times slower
 (``benchmarks/etth1_epoch_time.py`` measures it); the result file records the load average before and after.
 
@@ -263,6 +267,7 @@ def run(args: argparse.Namespace, horizon: int) -> None:
                 args, series.shape[1], horizon, parts["train"], valid_loader, loss_fn, lr, seed
             )
             forecast = predict(model, test_loader).double().numpy()
+            valid_forecast = predict(model, valid_loader).double()
             members.append(
                 {
                     "seed": seed,
@@ -272,7 +277,8 @@ def run(args: argparse.Namespace, horizon: int) -> None:
                     "linear_start": linear_start,
                     "test_mse": mse(test_targets, forecast),
                     "forecast": forecast,
-                    "valid_forecast": predict(model, valid_loader).double() if len(seeds) > 1 else None,
+                    "valid_forecast": valid_forecast,
+                    "valid_mse": mse(valid_targets, valid_forecast),
                 }
             )
         candidate = {"lr": lr, "members": members, **members[0]}
@@ -282,6 +288,7 @@ def run(args: argparse.Namespace, horizon: int) -> None:
                 assert abs(own - m["best_valid_loss"]) < 1e-3 * max(1.0, own), (own, m["best_valid_loss"])
             valid_mean = torch.stack([m["valid_forecast"] for m in members]).mean(dim=0)
             candidate["best_valid_loss"] = float(loss_fn(valid_mean, valid_targets))
+            candidate["valid_mse"] = mse(valid_targets, valid_mean)
             candidate["forecast"] = np.mean([m["forecast"] for m in members], axis=0)
             candidate["test_mse"] = mse(test_targets, candidate["forecast"])
         candidates.append(candidate)
@@ -328,6 +335,7 @@ def run(args: argparse.Namespace, horizon: int) -> None:
             {
                 "lr": c["lr"],
                 "best_valid_loss": round(c["best_valid_loss"], 6),
+                "valid_mse": round(c["valid_mse"], 6),
                 "epochs_run": c["history"].epochs,
                 "test_mse_for_the_record": c["test_mse"],
             }
@@ -339,10 +347,12 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         "seed": seeds[0] if len(seeds) == 1 else None,
         "ensemble_seeds": seeds if len(seeds) > 1 else None,
         "best_valid_loss": round(chosen["best_valid_loss"], 6),
+        "valid_mse": round(chosen["valid_mse"], 6),
         "ensemble_members": [
             {
                 "seed": m["seed"],
                 "best_valid_loss": round(m["best_valid_loss"], 6),
+                "valid_mse": round(m["valid_mse"], 6),
                 "epochs_run": m["history"].epochs,
                 "best_epoch": m["history"].best_epoch or 0,
                 "valid_loss_per_epoch": [round(v, 6) for v in m["history"].valid_loss],
