@@ -281,11 +281,11 @@ def run(args: argparse.Namespace, horizon: int) -> None:
                     "valid_mse": mse(valid_targets, valid_forecast),
                 }
             )
+        for m in members:  # each model's restored best weights score what fit recorded for them
+            own = float(loss_fn(m["valid_forecast"], valid_targets))
+            assert abs(own - m["best_valid_loss"]) < 1e-3 * max(1.0, own), (own, m["best_valid_loss"])
         candidate = {"lr": lr, "members": members, **members[0]}
         if len(seeds) > 1:  # the mean forecast, scored on validation with the training loss like a single model
-            for m in members:  # each member's restored best weights score what fit recorded for them
-                own = float(loss_fn(m["valid_forecast"], valid_targets))
-                assert abs(own - m["best_valid_loss"]) < 1e-3 * max(1.0, own), (own, m["best_valid_loss"])
             valid_mean = torch.stack([m["valid_forecast"] for m in members]).mean(dim=0)
             candidate["best_valid_loss"] = float(loss_fn(valid_mean, valid_targets))
             candidate["valid_mse"] = mse(valid_targets, valid_mean)
