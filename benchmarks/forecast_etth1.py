@@ -41,8 +41,17 @@ starts decaying one epoch later than this one). The training loss stays MAE (the
 MSE), so that its validation loss competes with the other runs' on the same scale.
 
 Every run also records its validation MSE (``valid_mse``: of the kept weights, or of an ensemble's mean
-forecast), the metric the test is judged on. It chooses nothing; it is there so that a rule reading it can be
-fixed before the runs it would judge.
+forecast), the metric the test is judged on.
+
+Which run the forecasting tutorial keeps (fixed on 2026-12-04, before the runs it first judged were
+started): per setting (features, horizon), among the runs trained on every window whose result files record
+``valid_mse``, the one with the lowest validation MSE, where each member of a seed ensemble counts as a run of
+its own next to the ensemble's mean. Where no such run exists, the lowest validation loss as before. Runs
+recorded before the field existed are not ranked by it (their validation MSE is unknown) and stay in the
+tutorial's table of candidates. The reason for the change: the test metric is MSE, and at H = 336 and 720 the
+old rule (validation MAE) ranked three-seed means just behind single runs that had the higher test MSE. That
+pattern was seen on the test set, so the first runs judged by this rule use seeds no earlier run used
+(``--ensemble-seeds 1 2 3``); their test MSE was unknown when the rule was written down.
 
 Run one job at a time: a second training job on the same cores makes every epoch several times slower
 (``benchmarks/etth1_epoch_time.py`` measures it); the result file records the load average before and after.
@@ -53,6 +62,9 @@ Usage::
     python benchmarks/forecast_etth1.py --features S --horizons 96
     python benchmarks/forecast_etth1.py --features M --horizons 336 720 --lr 3e-4   # compete on validation loss
     python benchmarks/forecast_etth1.py --features M --horizons 336 --ensemble-seeds 2024 7 11   # mean of 3 models
+    python benchmarks/forecast_etth1.py --features M --horizons 336 --lr 1e-3 --ensemble-seeds 1 2 3
+    python benchmarks/forecast_etth1.py --features M --horizons 720 --epochs 10 --patience 3 --lr 3e-4 \
+        --ensemble-seeds 1 2 3                                              # judged by validation MSE
     python benchmarks/forecast_etth1.py --features M --horizons 336 720 --segment-length 24 --dropout 0.1 \
         --batch-size 64 --lr 3e-4 --lr-decay 0.8 --epochs 30 --patience 5            # the authors' revised recipe
 
