@@ -23,15 +23,16 @@ validation MAE was 0.6806, the linear start itself, against 0.6596 for the GRU a
 --horizons 192 --epochs 3 --patience 3 --train-stride 4 --linear-skip`` and ``--no-linear-skip``). With last-value
 normalisation the linear map is weaker than the plain linear reference (it no longer sees the level).
 
-Learning rate: ``--lr 1e-3 3e-4`` trains one model per rate in one run and keeps the lower validation loss.
+Learning rate: ``--lr 1e-3 3e-4`` trains one model per rate in one run and keeps the lower validation MSE
+(files written before 2026-12-04: the lower validation loss).
 Runs of the same setting made separately (``--lr 3e-4`` after a run at the default rate) write result files of
-the same name; the forecasting tutorial keeps, per setting, the run trained on every window with the lowest
-validation loss. The test set never chooses.
+the same name; the forecasting tutorial keeps one run per setting by the rule below. The test set never
+chooses.
 
 Seed ensemble: ``--ensemble-seeds 2024 7 11`` trains one model per seed (for each rate) and forecasts with the
-mean of their forecasts. What competes with single runs is the ensemble's own validation loss (the training
-loss of the mean forecast over every validation window), and the result file lists every member with its own
-validation loss and, for the record only, its own test MSE; the file's other per-run fields
+mean of their forecasts. What competes with single runs is the mean forecast's own validation MSE (and its
+validation loss, the training loss over every validation window), and the result file lists every member with
+its own validation MSE and loss and, for the record only, its own test MSE and MAE; the file's other per-run fields
 (``valid_loss_per_epoch``, ``best_epoch``, ``kept_linear_start``) are its first member's.
 
 The SegRNN authors later revised their ETTh1 script (lookback 720) to segments of 24 rows, dropout 0.1, batch
@@ -158,7 +159,7 @@ def parse_args() -> argparse.Namespace:
         type=float,
         nargs="+",
         default=[1e-3],
-        help="learning rate; with several, one model per rate and the lowest validation loss is kept",
+        help="learning rate; with several, one model per rate and the lowest validation MSE is kept",
     )
     parser.add_argument("--lr-decay", type=float, default=0.9, help="per-epoch decay after the third epoch")
     parser.add_argument("--train-stride", type=int, default=1, help="rows between training windows")
@@ -170,7 +171,7 @@ def parse_args() -> argparse.Namespace:
         nargs="+",
         default=None,
         help="train one model per seed (for every rate) and forecast with the mean of their forecasts; the "
-        "ensemble's own validation loss is what competes (default: one model, --seed)",
+        "mean forecast's own validation MSE is what competes (default: one model, --seed)",
     )
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads on the CPU")
     parser.add_argument("--device", default=None)
@@ -288,6 +289,7 @@ def run(args: argparse.Namespace, horizon: int) -> None:
                     "kept_linear_start": kept,
                     "linear_start": linear_start,
                     "test_mse": mse(test_targets, forecast),
+                    "test_mae": mae(test_targets, forecast),
                     "forecast": forecast,
                     "valid_forecast": valid_forecast,
                     "valid_mse": mse(valid_targets, valid_forecast),
@@ -304,7 +306,7 @@ def run(args: argparse.Namespace, horizon: int) -> None:
             candidate["forecast"] = np.mean([m["forecast"] for m in members], axis=0)
             candidate["test_mse"] = mse(test_targets, candidate["forecast"])
         candidates.append(candidate)
-    chosen = min(candidates, key=lambda c: c["best_valid_loss"])  # chosen on validation, never on test
+    chosen = min(candidates, key=lambda c: c["valid_mse"])  # chosen on validation, never on test
     history, kept_linear_start, linear_start = chosen["history"], chosen["kept_linear_start"], chosen["linear_start"]
     forecast = chosen["forecast"]
     epoch_times = [t for m in chosen["members"] for t in m["history"].epoch_times]
@@ -369,6 +371,7 @@ def run(args: argparse.Namespace, horizon: int) -> None:
                 "best_epoch": m["history"].best_epoch or 0,
                 "valid_loss_per_epoch": [round(v, 6) for v in m["history"].valid_loss],
                 "test_mse_for_the_record": m["test_mse"],
+                "test_mae_for_the_record": m["test_mae"],
             }
             for m in chosen["members"]
         ]
@@ -385,7 +388,8 @@ def run(args: argparse.Namespace, horizon: int) -> None:
         f"ETTh1 {args.features} H={horizon}: MSE {model_mse:.4f} MAE {model_mae:.4f} | linear "
         f"{metrics['linear_mse']:.4f}/{metrics['linear_mae']:.4f} | repeat-last "
         f"{metrics['repeat_last_mse']:.4f}/{metrics['repeat_last_mae']:.4f} | {history.epochs} epochs "
-        f"(best {history.best_epoch}, validation loss {chosen['best_valid_loss']:.4f} from {len(seeds)} seed(s); "
+        f"(best {history.best_epoch}, validation MSE {chosen['valid_mse']:.4f}, loss {chosen['best_valid_loss']:.4f} "
+        f"from {len(seeds)} seed(s); "
         f"linear start "
         f"{config['linear_start_valid_loss']}, kept: {kept_linear_start}), "
         f"{metrics['seconds_per_epoch']:.0f} s/epoch, {duration:.0f} s",
