@@ -32,8 +32,11 @@ chooses.
 Seed ensemble: ``--ensemble-seeds 2024 7 11`` trains one model per seed (for each rate) and forecasts with the
 mean of their forecasts. What competes with single runs is the mean forecast's own validation MSE (and its
 validation loss, the training loss over every validation window), and the result file lists every member with
-its own validation MSE and loss and, for the record only, its own test MSE and MAE; the file's other per-run fields
-(``valid_loss_per_epoch``, ``best_epoch``, ``kept_linear_start``) are its first member's.
+its own validation MSE and loss and, for the record only, its own test MSE and MAE (files written before the
+evening of 2026-12-04 lack the members' MAE); the file's other per-run fields (``valid_loss_per_epoch``,
+``best_epoch``, ``kept_linear_start``) are its first member's. With several rates and seeds in one run, only the
+members of the kept rate are written, so a member of another rate cannot compete in the tutorial: give each rate
+its own run if its members should.
 
 The SegRNN authors later revised their ETTh1 script (lookback 720) to segments of 24 rows, dropout 0.1, batch
 size 64, learning rate 3e-4 and patience 5; ``--segment-length 24 --dropout 0.1 --batch-size 64 --lr 3e-4
