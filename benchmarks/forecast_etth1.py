@@ -62,6 +62,14 @@ Training on the metric the test is judged on (written down on 2026-12-05, before
 run used (``--ensemble-seeds 4 5 6``) and are judged by the rule above, unchanged: their members and means
 compete on validation MSE with every earlier run of the same setting, whatever its training loss.
 
+Smaller models at H = 720 (written down on 2026-12-05, before these runs were started): every run so far used
+512 units and reached its lowest validation loss after one to five epochs, so the next candidates change the
+model's size alone: ``--d-model 256`` and ``--d-model 128``, each trained once on the MSE and once on the MAE
+(``--loss mse`` / ``--loss mae``), learning rate 3e-4, 10 epochs, patience 3, seeds no earlier run used
+(``--ensemble-seeds 31 32 33``). They are judged by the rule above, unchanged, next to every earlier H = 720 run.
+H = 336, which meets its target, gets no such runs: a search there could only replace a result chosen by the rule
+with another.
+
 Run one job at a time: a second training job on the same cores makes every epoch several times slower
 (``benchmarks/etth1_epoch_time.py`` measures it); the result file records the load average before and after.
 
@@ -79,6 +87,8 @@ Usage::
         --ensemble-seeds 4 5 6                                              # trained on the MSE
     python benchmarks/forecast_etth1.py --features M --horizons 336 720 --segment-length 24 --dropout 0.1 \
         --batch-size 64 --lr 3e-4 --lr-decay 0.8 --epochs 30 --patience 5            # the authors' revised recipe
+    python benchmarks/forecast_etth1.py --features M --horizons 720 --d-model 256 --loss mse --epochs 10 --patience 3 \
+        --lr 3e-4 --ensemble-seeds 31 32 33                                 # a smaller model (also 128, MAE)
 
 Every (features, horizon) run writes ``benchmarks/results/forecast_etth1_<M|S>_<H>-<date>.json``.
 """
