@@ -20,6 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from support.numerics import GOLDEN_THREADS
 from support.site import Build, BuildError, build_site, serve
 
 
@@ -36,7 +37,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 #: amplifies the last-bit differences into other printed numbers. Capping every library at AVX2 makes the
 #: golden outputs the same on any x86-64 machine with AVX2 (set before torch is first imported; the snippet,
 #: notebook and build subprocesses inherit it). A variable already set by the caller wins.
-REPRODUCIBLE_CPU_KERNELS = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_CBWR": "AVX2"}
+#: The thread count is pinned as well (a reduction split over more threads sums in another order): the snippet runs
+#: reset it before each file, and the fresh interpreters (sections alone, notebook kernels) read it from
+#: ``OMP_NUM_THREADS``. What remains machine-dependent is measured, not assumed: see ``support/numerics.py``.
+REPRODUCIBLE_CPU_KERNELS = {
+    "ATEN_CPU_CAPABILITY": "avx2",
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
+    "MKL_CBWR": "AVX2",
+    "OMP_NUM_THREADS": str(GOLDEN_THREADS),
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,6 +62,66 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(
                 f"CUDA mode was requested (--device {device} / RNN_GUIDE_DEVICE={device}) but "
                 "torch.cuda.is_available() is False on this machine; refusing to run the suite on the CPU instead"
+            )
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say which machine this is and whether its kernels round as those that produced the committed outputs."""
+    from support.environment import reference_environment
+    from support.numerics import machine, same_numerics
+
+    reference, why_not = reference_environment()
+    lines = [f"rnn-guide: {machine()}; {GOLDEN_THREADS} threads for snippets and notebooks"]
+    if not reference:
+        lines.append(f"rnn-guide: committed outputs not compared ({why_not})")
+    elif config.getoption("--update-golden"):
+        lines.append("rnn-guide: rewriting the committed outputs on this machine")
+    else:
+        try:
+            same, why = same_numerics()
+        except RuntimeError as error:  # the tests that compare outputs report it again, as their failure
+            return [*lines, f"rnn-guide: {error}"]
+        lines.append(
+            "rnn-guide: committed outputs compared byte for byte (this machine's kernels round as theirs did)"
+            if same
+            else f"rnn-guide: committed outputs compared without their numbers, figures not compared: {why}"
+        )
+    return lines
+
+
+#: The tests that write the committed outputs; a session that rewrote all of them records the numerics fingerprint.
+_REWRITERS = (
+    "test_snippet_runs_and_prints_its_golden_output",
+    "test_notebook_executes_and_matches_its_committed_outputs",
+)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.getoption("--update-golden"):
+        names = {item.originalname for item in session.items}
+        every = not session.config.getoption("keyword") and not session.config.getoption("markexpr")
+        session.config.stash[_REWRITES_ALL] = every and all(name in names for name in _REWRITERS)
+
+
+_REWRITES_ALL = pytest.StashKey[bool]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if not config.getoption("--update-golden") or config.getoption("--device").startswith("cuda"):
+        return
+    from support.numerics import record, same_numerics
+
+    if config.stash.get(_REWRITES_ALL, False):
+        if exitstatus == 0:
+            record()
+    elif not same_numerics()[0]:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                "rnn-guide: some committed outputs were rewritten on a machine whose kernels round differently from "
+                "the one that produced the others; run python3 dev.py regenerate to rewrite them all here",
+                red=True,
             )
 
 

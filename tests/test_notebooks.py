@@ -80,13 +80,19 @@ def _coalesced(outputs: list) -> list:
     return joined
 
 
-def _normalised(outputs: list, *, images: bool) -> list[dict]:
-    """Outputs as plain dicts without what varies between runs (counts, metadata, and images if asked)."""
+def _normalised(outputs: list, *, images: bool, numbers: bool = True) -> list[dict]:
+    """Outputs as plain dicts without what varies between runs (counts, metadata, and images and numbers if asked)."""
+    from support.snippets import masked_numbers
+
+    def text(value: str) -> str:
+        value = _SECONDS.sub("<duration> s", value)
+        return value if numbers else masked_numbers(value)
+
     result = []
     for output in _coalesced([dict(o) for o in outputs]):
         item = {"output_type": output["output_type"]}
         if "text" in output:
-            item["text"] = _SECONDS.sub("<duration> s", output["text"])
+            item["text"] = text(output["text"])
         for key, value in sorted(output.get("data", {}).items()):
             value = "".join(value) if isinstance(value, list) else value
             if not images and key.startswith("image/"):
@@ -94,7 +100,7 @@ def _normalised(outputs: list, *, images: bool) -> list[dict]:
             elif not images and key == "text/html":
                 value = _IMAGE_DATA.sub(r"\1<image>", value)
             if key.startswith("text/"):
-                value = _SECONDS.sub("<duration> s", value)
+                value = text(value)
             item[key] = value
         result.append(item)
     return result
@@ -130,6 +136,7 @@ def test_notebook_executes_and_matches_its_committed_outputs(
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from support.environment import reference_environment
+    from support.numerics import same_numerics
 
     # The kernel shows figures inline, as Jupyter does, not with the suite's non-interactive backend.
     monkeypatch.delenv("MPLBACKEND", raising=False)
@@ -167,13 +174,18 @@ def test_notebook_executes_and_matches_its_committed_outputs(
     if cuda_mode:
         pytest.skip("CUDA mode: the notebook ran; its numbers are not compared with the CPU run's as text")
     reference, why_not = reference_environment()
+    numbers, why_not_numbers = same_numerics() if reference else (True, "")
+    images = reference and numbers
     stored = [c for c in nbformat.read(stored_path, as_version=4).cells if c.cell_type == "code"]
     assert [c.source for c in stored] == [c.source for c in cells], f"{_rel(stored_path)} is stale: regenerate"
     for index, (fresh, committed) in enumerate(zip(cells, stored, strict=True)):
-        assert _normalised(fresh.outputs, images=reference) == _normalised(committed.outputs, images=reference), (
+        assert _normalised(fresh.outputs, images=images, numbers=numbers) == _normalised(
+            committed.outputs, images=images, numbers=numbers
+        ), (
             f"{_rel(page)}: code cell {index + 1} printed or drew something other than the committed "
             f"{_rel(stored_path)} (run python3 dev.py regenerate if the change is intended)"
             + ("" if reference else f"; images not compared: {why_not}")
+            + ("" if numbers else f"; images and numbers not compared: {why_not_numbers}")
         )
 
 

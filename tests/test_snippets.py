@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from support import chinese
 from support.environment import reference_environment
+from support.numerics import same_numerics
 from support.paths import FIGURES, ROOT
 from support.snippets import (
     WHOLE_FILE,
@@ -72,11 +73,14 @@ def _marked(paths: list[Path]) -> list:
     return [pytest.param(p, marks=[pytest.mark.training] if training in p.parents else [], id=_rel(p)) for p in paths]
 
 
-def _compare_outputs() -> None:
-    """Skip the comparison with the committed outputs outside the environment they were produced in."""
+def _compare_outputs() -> bool:
+    """Skip the comparison with the committed outputs outside the environment they were produced in; return
+    whether their numbers are compared too (only where the kernels round as they did there, see
+    ``support.numerics``)."""
     reference, why_not = reference_environment()
     if not reference:
         pytest.skip(f"the snippet ran; its outputs are compared only in the pinned environment ({why_not})")
+    return same_numerics()[0]
 
 
 @pytest.mark.slow
@@ -87,8 +91,7 @@ def test_snippet_runs_and_prints_its_golden_output(
     run = snippet_runs[path]
     if isinstance(run, Exception):
         pytest.fail(str(run), pytrace=False)
-    if not update_golden:
-        _compare_outputs()
+    numbers = update_golden or _compare_outputs()
     problems = []
     for section, printed in run.outputs.items():
         golden = golden_path(path, section)
@@ -98,7 +101,7 @@ def test_snippet_runs_and_prints_its_golden_output(
             continue
         if not golden.exists():
             problems.append(f"section {section!r} printed output but {_rel(golden)} does not exist")
-        elif not outputs_match(golden.read_text(encoding="utf-8"), printed, tolerant=cuda_mode):
+        elif not outputs_match(golden.read_text(encoding="utf-8"), printed, tolerant=cuda_mode, numbers=numbers):
             problems.append(
                 f"section {section!r} printed something else than {_rel(golden)}:\n"
                 f"--- committed\n{golden.read_text(encoding='utf-8')}--- this run\n{printed}"
@@ -122,8 +125,7 @@ def test_snippet_figures_are_committed_and_fresh(
     run = snippet_runs[path]
     if isinstance(run, Exception):
         pytest.fail(f"the snippet failed, see its run test: {str(run).splitlines()[0]}", pytrace=False)
-    if not update_golden:
-        _compare_outputs()
+    numbers = update_golden or _compare_outputs()
     problems = []
     for produced in run.figures:
         committed = FIGURES / produced.name
@@ -132,8 +134,9 @@ def test_snippet_figures_are_committed_and_fresh(
             shutil.copyfile(produced, committed)
         elif not committed.exists():
             problems.append(f"{_rel(path)} drew {produced.name}, which is not committed in {_rel(FIGURES)}")
-        elif not cuda_mode and not filecmp.cmp(produced, committed, shallow=False):
-            # CUDA runs differ in the last digits, and so do the drawn lines: compare on CPU only.
+        elif not cuda_mode and numbers and not filecmp.cmp(produced, committed, shallow=False):
+            # CUDA runs, and CPUs whose kernels round differently, differ in the last digits and so do the drawn
+            # lines: compare where the numbers are compared.
             problems.append(f"{_rel(committed)} is stale: {_rel(path)} now draws something else")
     if problems:
         pytest.fail("\n".join(problems) + f"\nRegenerate with: {REGENERATE}", pytrace=False)
@@ -189,8 +192,7 @@ def test_each_section_runs_alone(
 ) -> None:
     """A section that a page includes runs when copied alone into a fresh interpreter
     in an empty folder, and prints its golden output (the text the page shows)."""
-    if not update_golden:
-        _compare_outputs()
+    numbers = update_golden or _compare_outputs()
     results = alone_runs[path].result()[path]
     problems = []
     for section in PAGE_SECTIONS[path]:
@@ -203,7 +205,7 @@ def test_each_section_runs_alone(
                 expected = "".join(run.outputs.get(name, "") for name in sections(path))
             else:
                 expected = run.outputs.get(section, "")
-        problem = alone_problem(path, section, results[section], tolerant=cuda_mode, expected=expected)
+        problem = alone_problem(path, section, results[section], tolerant=cuda_mode, numbers=numbers, expected=expected)
         if problem is not None:
             problems.append(problem)
     if problems:
