@@ -17,7 +17,6 @@ import filecmp
 import re
 import shutil
 import textwrap
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -158,31 +157,6 @@ def test_every_committed_figure_is_drawn_by_a_snippet(snippet_runs: dict) -> Non
 
 
 PAGE_SECTIONS = page_sections()
-ALONE_INTERPRETERS = 2  # fresh interpreters that share the files; they run while the sequential runs go on
-
-
-@pytest.fixture(scope="session")
-def alone_runs(request: pytest.FixtureRequest) -> dict[Path, Future[dict[Path, dict[str, AloneResult]]]]:
-    """Runs of the page sections, each alone, started in the background on first use.
-
-    Only the files whose test this session runs are started; they are shared among a
-    few fresh interpreters, so that one interpreter start serves many files.
-    """
-    wanted = [
-        path
-        for item in request.session.items
-        if item.originalname == "test_each_section_runs_alone"
-        and (path := item.callspec.params.get("path")) in PAGE_SECTIONS
-    ]
-    pool = ThreadPoolExecutor(max_workers=ALONE_INTERPRETERS)
-    request.addfinalizer(pool.shutdown)
-    futures = {}
-    for index in range(ALONE_INTERPRETERS):
-        group = {path: PAGE_SECTIONS[path] for path in wanted[index::ALONE_INTERPRETERS]}
-        if group:
-            future = pool.submit(run_sections_alone, group)
-            futures.update(dict.fromkeys(group, future))
-    return futures
 
 
 @pytest.mark.slow
