@@ -64,16 +64,16 @@ def test_the_probe_gives_the_same_bits_on_every_run() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(platform.machine() not in {"x86_64", "AMD64"}, reason="MKL's code paths exist on x86-64 only")
+@pytest.mark.skipif(platform.machine() not in {"x86_64", "AMD64"}, reason="the vector kernels compared are x86-64's")
 def test_the_probe_sees_a_change_of_kernels() -> None:
-    """The math library's SSE2 code path instead of its AVX2 one: the snippets print other numbers, so must the
-    probe (a probe blind to it would let such a machine compare numbers it cannot reproduce)."""
-    pytest.importorskip("torch")
+    """PyTorch's scalar kernels and the math library's SSE2 code path instead of their AVX2 ones: the snippets print
+    other numbers then, so must the probe (a probe blind to it would let such a machine compare numbers it cannot
+    reproduce). Either change alone changes the hash here."""
     import torch
 
-    if not torch.backends.mkl.is_available():
-        pytest.skip("PyTorch is built without MKL here")
-    assert _probe(MKL_CBWR="COMPATIBLE") != numerics.fingerprint()
+    if torch.backends.cpu.get_cpu_capability() not in {"AVX2", "AVX512"}:
+        pytest.skip("PyTorch runs its scalar kernels here already")
+    assert _probe(ATEN_CPU_CAPABILITY="default", MKL_CBWR="COMPATIBLE") != numerics.fingerprint()
 
 
 def test_another_fingerprint_means_numbers_are_not_compared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
