@@ -29,6 +29,9 @@ FINGERPRINT_FILE = ROOT / "tests" / "numerics_fingerprint.json"
 #: would be the machine's core count, and a reduction split over more threads sums in another order.
 GOLDEN_THREADS = 2
 
+#: The environment variables that choose kernels or threads, named in the description of a machine.
+KERNEL_SETTINGS = ("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "MKL_CBWR", "OMP_NUM_THREADS")
+
 #: Runs in a fresh interpreter with the suite's environment; prints the SHA-256 of the trained parameters' bits.
 PROBE = r"""
 import hashlib
@@ -114,7 +117,10 @@ def machine() -> str:
     import torch
 
     capability = torch.backends.cpu.get_cpu_capability()
-    return f"{model} ({platform.machine()}, {os.cpu_count()} logical CPUs), PyTorch kernels {capability}"
+    settings = ", ".join(f"{name}={os.environ[name]}" for name in KERNEL_SETTINGS if name in os.environ)
+    return f"{model} ({platform.machine()}, {os.cpu_count()} logical CPUs), PyTorch kernels {capability}" + (
+        f"; {settings}" if settings else ""
+    )
 
 
 @functools.cache
