@@ -97,15 +97,14 @@ _REWRITERS = (
     "test_notebook_executes_and_matches_its_committed_outputs",
 )
 
+_REWRITES_ALL = pytest.StashKey[bool]()
+
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     if session.config.getoption("--update-golden"):
         names = {item.originalname for item in session.items}
         every = not session.config.getoption("keyword") and not session.config.getoption("markexpr")
         session.config.stash[_REWRITES_ALL] = every and all(name in names for name in _REWRITERS)
-
-
-_REWRITES_ALL = pytest.StashKey[bool]()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -68,9 +68,9 @@ class Classifier(nn.Module):
 
 
 class Regressor(nn.Module):
-    def __init__(self, size=32, nonlinearity="relu"):
+    def __init__(self, size=32):
         super().__init__()
-        self.rnn = nn.RNN(2, size, batch_first=True, nonlinearity=nonlinearity)
+        self.rnn = nn.RNN(2, size, batch_first=True, nonlinearity="relu")
         self.head = nn.Linear(size, 1)
 
     def forward(self, x):
@@ -93,7 +93,6 @@ for threads in (1, 2):
     torch.manual_seed(2)
     cell = nn.LSTMCell(7, 128)
     head = nn.Linear(128, 7)
-    model = nn.Sequential(head)
     x, h, c = torch.randn(16, 7), torch.zeros(16, 128), torch.zeros(16, 128)
     for _ in range(24):
         h, c = cell(x, (h, c))
