@@ -151,3 +151,64 @@ def test_the_compact_state_keeps_the_logits_and_drops_the_unused_columns() -> No
     with torch.no_grad():
         torch.testing.assert_close(rebuilt(probe), model(probe))
     torch.testing.assert_close(rebuilt.idf, model.idf)
+
+
+def _fit_part(monkeypatch: pytest.MonkeyPatch, penalty, *, inverted_valid: bool, grid=(10.0, 1e-4)):
+    """The linear part of 160 reviews with a two-penalty grid: 10 (all weights near zero, a coin toss) and 1e-4."""
+    import rnn_guide.classifier as classifier_module
+
+    monkeypatch.setattr(classifier_module, "LINEAR_L2_GRID", grid)
+    texts, labels = _reviews(160, seed=4)
+    valid_texts, valid_labels = _reviews(40, seed=5)
+    targets = [int(y == "pos") for y in labels]
+    valid_targets = [int(y == "pos") != inverted_valid for y in valid_labels]
+    return classifier_module._fit_linear_part(
+        texts,
+        targets,
+        (valid_texts, [int(t) for t in valid_targets]),
+        num_classes=2,
+        language="en",
+        seed=0,
+        progress=True,
+        penalty=penalty,
+    )
+
+
+def test_the_penalty_is_chosen_on_the_held_out_texts_or_by_cross_validation_on_the_training_texts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # validation labels the wrong way round: on them the useless penalty (10) beats the good one
+    _fit_part(monkeypatch, "holdout", inverted_valid=True)
+    assert "L2 10 (validation accuracy" in capsys.readouterr().err
+    # cross-validation never reads the validation texts, so it still finds the penalty that works
+    _, out_of_fold, valid_logits = _fit_part(monkeypatch, "cv", inverted_valid=True)
+    message = capsys.readouterr().err
+    assert "L2 0.0001 (5-fold cross-validation accuracy 10: " in message and "0.0001: 100.0%" in message
+    assert out_of_fold.shape == (160, 2) and valid_logits.shape == (40, 2)
+    _, labels = _reviews(160, seed=4)
+    assert (out_of_fold.argmax(1) == torch.tensor([int(y == "pos") for y in labels])).all()
+    # the order of the grid decides ties only: reversed, the same penalty wins
+    _fit_part(monkeypatch, "cv", inverted_valid=True, grid=(1e-4, 10.0))
+    assert "L2 0.0001 (5-fold" in capsys.readouterr().err
+
+
+def test_a_given_penalty_is_used_as_it_is(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    weak, _, _ = _fit_part(monkeypatch, 1e-4, inverted_valid=False)
+    assert "L2 0.0001 (given)" in capsys.readouterr().err
+    strong, _, _ = _fit_part(monkeypatch, 10.0, inverted_valid=False)
+    assert strong.weight.abs().max() < 0.05 < weak.weight.abs().max()
+
+
+def test_train_text_classifier_takes_linear_penalty_and_names_a_bad_one(capsys: pytest.CaptureFixture[str]) -> None:
+    texts, labels = _reviews(100, seed=0)
+    clf = train_text_classifier(texts, labels, linear_penalty="cv", **(FAST | {"progress": True}))
+    assert "5-fold cross-validation accuracy" in capsys.readouterr().err
+    test, truth = _reviews(40, seed=1)
+    assert clf.score(test, truth) > 0.9
+    for bad, error, message in (
+        ("CV", ValueError, "linear_penalty must be one of 'holdout', 'cv', got 'CV'"),
+        (True, TypeError, r"linear_penalty must be one of \('holdout', 'cv'\) or a positive number, got True"),
+        (0.0, ValueError, r"linear_penalty must lie in \(0.0, inf\]"),
+    ):
+        with pytest.raises(error, match=message):
+            train_text_classifier(texts, labels, linear_penalty=bad, **FAST)
