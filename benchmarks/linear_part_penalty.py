@@ -10,12 +10,13 @@ the held-out texts and the folds), on each of the five cross-validation folds of
 how far the choice on 768 held-out texts moves with the seed. Nothing here is fitted on a test split.
 
 One result file per fold (``linear_part_penalty_chnsenticorp_cv_fold<k>``), metrics
-``holdout_seed<s>_accuracy`` / ``cv_seed<s>_accuracy`` (the fold's fifth), with the penalty each chose in the
-config, and the seconds each fit took.
+``holdout_seed<s>_accuracy`` / ``cv_seed<s>_accuracy`` (the fold's fifth; ``--choices`` runs one way only),
+with the penalty each chose in the config, and the seconds each fit took.
 
 Usage::
 
     python benchmarks/linear_part_penalty.py              # the five folds, about 25 minutes on 2 cores
+    python benchmarks/linear_part_penalty.py --choices holdout                   # about 9 minutes
     python benchmarks/linear_part_penalty.py --folds 3 --no-write
 """
 
@@ -72,13 +73,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, nargs="+", default=list(range(classifier_vs_linear.FOLDS)))
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--choices", nargs="+", choices=CHOICES, default=list(CHOICES), help="how to choose")
     parser.add_argument("--no-write", action="store_true", help="print the results, write no result file")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     for split, train, test in classifier_vs_linear.units("chnsenticorp-cv", args.folds):
         started = time.perf_counter()
         metrics, chosen = {}, {}
-        for choice in CHOICES:
+        for choice in args.choices:
             for seed in SEEDS:
                 fit = linear_part_alone(train, test, choice, seed)
                 metrics[f"{choice}_seed{seed}_accuracy"] = fit["accuracy"]
@@ -91,6 +93,7 @@ def main() -> None:
             "l2_grid": list(LINEAR_L2_GRID),
             "chosen_l2": chosen,
             "seeds": list(SEEDS),
+            "choices": list(args.choices),
             "train_texts": len(train.texts),
             "test_texts": len(test.texts),
             "threads": torch.get_num_threads(),

@@ -746,9 +746,9 @@ def train_text_classifier(
             against scikit-learn's TF-IDF + logistic regression.
         linear_penalty: how the linear part's L2 penalty is chosen from :data:`LINEAR_L2_GRID`: ``"holdout"``
             (the most accurate on the validation texts; without them :data:`LINEAR_L2_DEFAULT`), ``"cv"``
-            (the most accurate in 5-fold cross-validation on the training texts: steadier on small data, about
-            twice the linear part's fitting time), or a positive number, the penalty itself (default: by
-            language, :data:`LANGUAGE_DEFAULTS`).
+            (the most accurate in 5-fold cross-validation on the training texts: steadier on small data, and
+            slower, as the linear part is fitted more than twice as often), or a positive number, the penalty
+            itself (default: by language, :data:`LANGUAGE_DEFAULTS`).
         zh_tokenizer: ``"word"`` (jieba words, default) or ``"char"`` (one token per character), for ``"zh"`` only.
         rnn_type: ``"rnn"``, ``"lstm"`` or ``"gru"``, see :class:`~rnn_guide.text.models.SequenceClassifier`
             (as are the next six).
