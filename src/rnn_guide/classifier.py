@@ -327,6 +327,18 @@ def _check_valid(valid: Any) -> tuple[list[str], list[Label]] | None:
     return texts, _check_labels("valid labels", valid[1], len(texts), "valid texts")
 
 
+def _language_settings(
+    language: str, epochs: Any, lr_decay: Any, dropout: Any, linear_penalty: Any
+) -> tuple[Any, Any, Any, str | float]:
+    """The settings left at ``None`` taken from :data:`LANGUAGE_DEFAULTS`; ``linear_penalty`` checked."""
+    defaults = LANGUAGE_DEFAULTS[language]
+    epochs = defaults["epochs"] if epochs is None else epochs
+    lr_decay = defaults["lr_decay"] if lr_decay is None else lr_decay
+    dropout = defaults["dropout"] if dropout is None else dropout
+    linear_penalty = defaults["linear_penalty"] if linear_penalty is None else linear_penalty
+    return epochs, lr_decay, dropout, _check_linear_penalty(linear_penalty)
+
+
 def _check_linear_penalty(penalty: Any) -> str | float:
     """``"holdout"``, ``"cv"`` or a positive L2 penalty of the linear n-gram part."""
     if isinstance(penalty, str):
@@ -418,7 +430,6 @@ def _fit_linear_part(
     texts: list[str],
     targets: list[int],
     valid: tuple[list[str], list[int]] | None,
-    *,
     num_classes: int,
     language: str,
     seed: int,
@@ -789,11 +800,7 @@ def train_text_classifier(
     texts = _check_texts("texts", texts)
     labels = _check_labels("labels", labels, len(texts), "texts")
     tokenizer = Tokenizer(language, zh_tokenizer)
-    defaults = LANGUAGE_DEFAULTS[language]
-    epochs = defaults["epochs"] if epochs is None else epochs
-    lr_decay = defaults["lr_decay"] if lr_decay is None else lr_decay
-    dropout = defaults["dropout"] if dropout is None else dropout
-    linear_penalty = _check_linear_penalty(defaults["linear_penalty"] if linear_penalty is None else linear_penalty)
+    epochs, lr_decay, dropout, linear_penalty = _language_settings(language, epochs, lr_decay, dropout, linear_penalty)
     classes = sorted(set(labels))  # type: ignore[type-var]
     if len(classes) < 2:
         raise ValueError(f"labels must hold at least two classes, got only {classes[0]!r}")
@@ -810,14 +817,7 @@ def train_text_classifier(
     linear, train_offsets, valid_offsets = None, None, None
     if linear_ngrams:
         linear, train_offsets, valid_offsets = _fit_linear_part(
-            texts,
-            targets,
-            valid_pair,
-            num_classes=len(classes),
-            language=language,
-            seed=seed,
-            progress=progress,
-            penalty=linear_penalty,
+            texts, targets, valid_pair, len(classes), language, seed, progress, linear_penalty
         )
     seed_everything(seed)
     model = SequenceClassifier(
