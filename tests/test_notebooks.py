@@ -220,3 +220,39 @@ def test_an_import_in_a_later_cell_is_found() -> None:
         "text\n\n```python\nx = 1\nfrom torch import nn\n```\n"
     )
     assert _imports_after_the_first_cell(planted) == ["page, code cell 2: from torch import nn"]
+
+
+def _undisplayed_results(text: str, name: str = "page") -> list[str]:
+    """Calls to ``in_page_language`` whose result is thrown away: a bare statement that is not the last of its
+    cell (Jupyter displays only a cell's last expression; elsewhere it needs ``display(...)``)."""
+    import ast
+
+    import jupytext
+
+    notebook = jupytext.reads(text, fmt="md")
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    found = []
+    for number, source in enumerate(code, start=1):
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        body = ast.parse("\n".join(lines)).body
+        for node in body[:-1]:
+            call = node.value if isinstance(node, ast.Expr) else None
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "in_page_language":
+                found.append(f"{name}, code cell {number}: {ast.unparse(node)}")
+    return found
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS, ids=_rel)
+def test_every_table_and_figure_made_in_a_cell_is_displayed(page: Path) -> None:
+    """A table made in the middle of a cell and not passed to display() never reaches the page."""
+    assert not _undisplayed_results(pages.read(page), _rel(page))
+
+
+def test_an_undisplayed_table_is_found() -> None:
+    planted = (
+        "---\njupyter:\n  jupytext:\n    text_representation:\n      format_name: markdown\n"
+        "  kernelspec:\n    display_name: Python 3\n    language: python\n    name: python3\n---\n\n"
+        "```python\nin_page_language(first)\nx = 1\n```\n\n"
+        "```python\ndisplay(in_page_language(second))\nin_page_language(third)\n```\n"
+    )
+    assert _undisplayed_results(planted) == ["page, code cell 1: in_page_language(first)"]
