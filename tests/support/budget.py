@@ -7,8 +7,9 @@ these limits and the last measured values; change them together.
 
 from __future__ import annotations
 
-#: Bytes the browser downloads to show the English home page, cold cache (search index included).
-HOME_PAGE_BYTES = 2_800_000
+#: Bytes the browser downloads to show the English home page, cold cache (search index included). The search
+#: index grows with the text of every page: 2,809,401 bytes once the tutorials' seed and ablation tables were shown.
+HOME_PAGE_BYTES = 2_900_000
 #: Bytes for the heaviest page of either language, cold cache.
 HEAVIEST_PAGE_BYTES = 4_200_000
 #: Requests for any single page, cold cache.
