@@ -6,6 +6,7 @@ here gives a clear error message and runs them in CUDA mode when that is asked f
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -189,18 +190,23 @@ def test_notebook_executes_and_matches_its_committed_outputs(
         )
 
 
-def _imports_after_the_first_cell(text: str, name: str = "page") -> list[str]:
-    """Import statements in any code cell but the first one of a jupytext Markdown notebook."""
-    import ast
-
+def _code_cells(text: str) -> list[ast.Module]:
+    """The parsed code cells of a jupytext Markdown notebook (IPython magics and shell lines left out)."""
     import jupytext
 
     notebook = jupytext.reads(text, fmt="md")
-    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    return [
+        ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+        for source in sources
+    ]
+
+
+def _imports_after_the_first_cell(text: str, name: str = "page") -> list[str]:
+    """Import statements in any code cell but the first one of a jupytext Markdown notebook."""
     found = []
-    for number, source in enumerate(code[1:], start=2):
-        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-        for node in ast.walk(ast.parse("\n".join(lines))):
+    for number, tree in enumerate(_code_cells(text)[1:], start=2):
+        for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 found.append(f"{name}, code cell {number}: {ast.unparse(node)}")
     return found
@@ -212,30 +218,24 @@ def test_the_first_code_cell_holds_every_import(page: Path) -> None:
     assert not _imports_after_the_first_cell(pages.read(page), _rel(page))
 
 
+#: The front matter of a planted jupytext Markdown notebook.
+PLANTED_HEADER = (
+    "---\njupyter:\n  jupytext:\n    text_representation:\n      format_name: markdown\n"
+    "  kernelspec:\n    display_name: Python 3\n    language: python\n    name: python3\n---\n\n"
+)
+
+
 def test_an_import_in_a_later_cell_is_found() -> None:
-    planted = (
-        "---\njupyter:\n  jupytext:\n    text_representation:\n      format_name: markdown\n"
-        "  kernelspec:\n    display_name: Python 3\n    language: python\n    name: python3\n---\n\n"
-        "```python\nimport torch\n```\n\n"
-        "text\n\n```python\nx = 1\nfrom torch import nn\n```\n"
-    )
+    planted = PLANTED_HEADER + "```python\nimport torch\n```\n\ntext\n\n```python\nx = 1\nfrom torch import nn\n```\n"
     assert _imports_after_the_first_cell(planted) == ["page, code cell 2: from torch import nn"]
 
 
 def _undisplayed_results(text: str, name: str = "page") -> list[str]:
     """Calls to ``in_page_language`` whose result is thrown away: a bare statement that is not the last of its
     cell (Jupyter displays only a cell's last expression; elsewhere it needs ``display(...)``)."""
-    import ast
-
-    import jupytext
-
-    notebook = jupytext.reads(text, fmt="md")
-    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     found = []
-    for number, source in enumerate(code, start=1):
-        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-        body = ast.parse("\n".join(lines)).body
-        for node in body[:-1]:
+    for number, tree in enumerate(_code_cells(text), start=1):
+        for node in tree.body[:-1]:
             call = node.value if isinstance(node, ast.Expr) else None
             if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "in_page_language":
                 found.append(f"{name}, code cell {number}: {ast.unparse(node)}")
@@ -250,9 +250,7 @@ def test_every_table_and_figure_made_in_a_cell_is_displayed(page: Path) -> None:
 
 def test_an_undisplayed_table_is_found() -> None:
     planted = (
-        "---\njupyter:\n  jupytext:\n    text_representation:\n      format_name: markdown\n"
-        "  kernelspec:\n    display_name: Python 3\n    language: python\n    name: python3\n---\n\n"
-        "```python\nin_page_language(first)\nx = 1\n```\n\n"
+        PLANTED_HEADER + "```python\nin_page_language(first)\nx = 1\n```\n\n"
         "```python\ndisplay(in_page_language(second))\nin_page_language(third)\n```\n"
     )
     assert _undisplayed_results(planted) == ["page, code cell 1: in_page_language(first)"]
